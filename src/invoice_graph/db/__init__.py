@@ -1,0 +1,1 @@
+"""Persistence: engine, tables, queries and migrations."""

@@ -1,0 +1,121 @@
+"""Keyset pagination of many parents' children in one statement.
+
+A page asks for the first N rows after a key, or the last N before one, in a fixed sort order.
+For a list of parents (accounts, statements) one query returns each parent's page, using a
+window function, so a request costs the same number of statements for 1 parent or 50.
+"""
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, func, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+
+@dataclass(frozen=True, slots=True)
+class PageRequest:
+    """Which slice of an ordered list to return; keys are the sort-key values of a row."""
+
+    first: int | None = None
+    after: tuple[Any, ...] | None = None
+    last: int | None = None
+    before: tuple[Any, ...] | None = None
+
+    @property
+    def backwards(self) -> bool:
+        """Whether the page is taken from the end (`last`)."""
+        return self.last is not None
+
+    @property
+    def size(self) -> int:
+        """How many rows the page holds at most."""
+        return self.last if self.last is not None else (self.first or 0)
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """A page of rows with what a connection's pageInfo needs."""
+
+    rows: list[Any]
+    has_next: bool
+    has_previous: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Ordering:
+    """The sort key of a list: its columns, all ascending or all descending."""
+
+    columns: tuple[ColumnElement[Any], ...]
+    descending: bool
+
+    def key_of(self, row: Any) -> tuple[Any, ...]:
+        """The sort-key values of a row, for its cursor."""
+        return tuple(getattr(row, column.key or "") for column in self.columns)
+
+
+def _after(ordering: Ordering, key: tuple[Any, ...], *, forward: bool) -> ColumnElement[bool]:
+    later = tuple_(*ordering.columns)
+    values = tuple_(*key)
+    return later < values if ordering.descending == forward else later > values
+
+
+def _order_by(ordering: Ordering, *, reverse: bool) -> list[ColumnElement[Any]]:
+    descending = ordering.descending != reverse
+    return [column.desc() if descending else column.asc() for column in ordering.columns]
+
+
+def paged(
+    query: Select[Any], *, parent: Sequence[ColumnElement[Any]], ordering: Ordering, page: PageRequest
+) -> Select[Any]:
+    """Limit a query over many parents to each parent's page (plus one row, to see if more follow)."""
+    if page.after is not None:
+        query = query.where(_after(ordering, page.after, forward=True))
+    if page.before is not None:
+        query = query.where(_after(ordering, page.before, forward=False))
+    rank = func.row_number().over(partition_by=list(parent) or None, order_by=_order_by(ordering, reverse=page.backwards))
+    ranked = query.add_columns(rank.label("page_rank")).subquery()
+    return select(ranked).where(ranked.c.page_rank <= page.size + 1).order_by(ranked.c.page_rank)
+
+
+async def fetch_pages(
+    connection: AsyncConnection,
+    query: Select[Any],
+    *,
+    parent: Sequence[ColumnElement[Any]],
+    ordering: Ordering,
+    page: PageRequest,
+) -> dict[tuple[Any, ...], Page]:
+    """Run a paged query and split its rows into each parent's Page.
+
+    Pages are keyed by the values of the parent columns; parents with no rows are absent. With
+    no parent columns the one page is under the key ().
+    """
+    rows_by_parent: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
+    names = [column.key or "" for column in parent]
+    for row in await connection.execute(paged(query, parent=parent, ordering=ordering, page=page)):
+        rows_by_parent[tuple(getattr(row, name) for name in names)].append(row)
+    return {key: _page(rows, page) for key, rows in rows_by_parent.items()}
+
+
+def _page(rows: list[Any], page: PageRequest) -> Page:
+    more = len(rows) > page.size
+    rows = rows[: page.size]
+    if page.backwards:
+        rows.reverse()
+        return Page(rows, has_next=page.before is not None, has_previous=more)
+    return Page(rows, has_next=more, has_previous=page.after is not None)
+
+
+EMPTY_PAGE = Page([], has_next=False, has_previous=False)
+
+
+def where_all(*conditions: ColumnElement[bool] | None) -> ColumnElement[bool]:
+    """AND together the conditions that are set."""
+    return and_(*(condition for condition in conditions if condition is not None))
+
+
+def row_keys(rows: Sequence[Any], ordering: Ordering) -> list[tuple[Any, ...]]:
+    """The sort keys of rows, in order."""
+    return [ordering.key_of(row) for row in rows]

@@ -1,0 +1,1 @@
+"""Queries, one module per area; each function takes the connection to run on."""

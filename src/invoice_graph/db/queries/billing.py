@@ -1,0 +1,183 @@
+"""Set-based SQL behind the billing import and statement generation."""
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from invoice_graph.domain.billing_rows import RowProblem
+from invoice_graph.domain.months import Month
+
+# Imports hold this advisory lock shared, statement generation exclusively.
+GENERATION_LOCK = 7_401_200
+
+STAGING_COLUMNS = (
+    "row_number", "account_number", "account_name", "partner", "line_id", "month", "billed_on",
+    "product", "channel", "seller", "self_operated", "billing_mode", "delivered_on", "amount_fen",
+    "voucher_fen", "coupon_fen", "gift_balance_fen", "cash_fen", "ineligible_reason", "content_hash",
+)
+_LINE_COLUMNS = ", ".join(STAGING_COLUMNS[4:])
+
+_CREATE_STAGING = """
+CREATE TEMPORARY TABLE import_lines (
+    row_number integer NOT NULL, account_number text NOT NULL, account_name text NOT NULL,
+    partner text, line_id text NOT NULL, month date NOT NULL, billed_on date NOT NULL,
+    product text NOT NULL, channel text NOT NULL, seller text NOT NULL,
+    self_operated boolean NOT NULL, billing_mode text NOT NULL, delivered_on date,
+    amount_fen bigint NOT NULL, voucher_fen bigint NOT NULL, coupon_fen bigint NOT NULL,
+    gift_balance_fen bigint NOT NULL, cash_fen bigint NOT NULL, ineligible_reason text,
+    content_hash text NOT NULL
+) ON COMMIT DROP
+"""
+
+_CHANGED_IN_FILE = """
+SELECT s.row_number, s.line_id FROM import_lines s
+JOIN (SELECT line_id FROM import_lines GROUP BY line_id HAVING count(DISTINCT content_hash) > 1) d
+  USING (line_id)
+"""
+_CHANGED_SINCE = """
+SELECT s.row_number, s.line_id FROM import_lines s
+JOIN billing_lines b ON b.line_id = s.line_id
+WHERE b.content_hash <> s.content_hash
+"""
+_INTO_GENERATED_MONTH = """
+SELECT s.row_number, s.month FROM import_lines s
+JOIN statement_runs r ON r.month = s.month
+WHERE NOT EXISTS (SELECT 1 FROM billing_lines b WHERE b.line_id = s.line_id)
+"""
+
+_UPSERT_PARTNERS = """
+INSERT INTO partners (code, name)
+SELECT DISTINCT partner, partner FROM import_lines WHERE partner IS NOT NULL
+ON CONFLICT (code) DO NOTHING
+"""
+_UPSERT_ACCOUNTS = """
+INSERT INTO accounts (account_number, name, partner_id)
+SELECT DISTINCT ON (s.account_number) s.account_number, s.account_name, p.id
+FROM import_lines s LEFT JOIN partners p ON p.code = s.partner
+ORDER BY s.account_number, s.row_number DESC
+ON CONFLICT (account_number) DO UPDATE
+SET name = EXCLUDED.name, partner_id = COALESCE(EXCLUDED.partner_id, accounts.partner_id), updated_at = now()
+WHERE accounts.name IS DISTINCT FROM EXCLUDED.name
+   OR accounts.partner_id IS DISTINCT FROM COALESCE(EXCLUDED.partner_id, accounts.partner_id)
+"""
+_INSERT_LINES = f"""
+INSERT INTO billing_lines (account_id, {_LINE_COLUMNS})
+SELECT DISTINCT ON (s.line_id) a.id, {", ".join("s." + c for c in STAGING_COLUMNS[4:])}
+FROM import_lines s JOIN accounts a ON a.account_number = s.account_number
+WHERE NOT EXISTS (SELECT 1 FROM billing_lines b WHERE b.line_id = s.line_id)
+ORDER BY s.line_id, s.row_number
+ON CONFLICT (account_id, line_id) DO NOTHING
+"""
+
+
+async def create_staging_table(*, connection: AsyncConnection) -> None:
+    """A temporary table for the file's rows, dropped at commit."""
+    await connection.execute(text(_CREATE_STAGING))
+
+
+async def copy_to_staging(*, connection: AsyncConnection, records: Sequence[tuple[Any, ...]]) -> None:
+    """Bulk-load checked rows with COPY."""
+    raw = await connection.get_raw_connection()
+    driver = raw.driver_connection
+    assert driver is not None  # noqa: S101 (an open connection always has one)
+    await driver.copy_records_to_table("import_lines", records=records, columns=STAGING_COLUMNS)
+
+
+async def find_conflicts(*, connection: AsyncConnection) -> list[RowProblem]:
+    """Rows that clash with each other, with lines imported before, or with generated months."""
+    await connection.execute(text("CREATE INDEX ON import_lines (line_id)"))
+    await connection.execute(text("ANALYZE import_lines"))
+    problems = [
+        RowProblem(row.row_number, "line_id", f"{row.line_id!r} appears again in the file with other content")
+        for row in await connection.execute(text(_CHANGED_IN_FILE))
+    ]
+    problems += [
+        RowProblem(
+            row.row_number, "line_id",
+            f"{row.line_id!r} was imported before with other content; lines cannot change once imported",
+        )
+        for row in await connection.execute(text(_CHANGED_SINCE))
+    ]
+    problems += [
+        RowProblem(
+            row.row_number, "billed_on",
+            f"the statement of {Month.of(row.month)} is already generated; new lines cannot be added to it",
+        )
+        for row in await connection.execute(text(_INTO_GENERATED_MONTH))
+    ]
+    return problems
+
+
+async def upsert_accounts(*, connection: AsyncConnection) -> int:
+    """Create the file's partners and accounts and rename changed accounts; returns accounts touched."""
+    await connection.execute(text(_UPSERT_PARTNERS))
+    result = await connection.execute(text(_UPSERT_ACCOUNTS))
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def insert_new_lines(*, connection: AsyncConnection) -> int:
+    """Insert the lines not imported before; returns how many."""
+    result = await connection.execute(text(_INSERT_LINES))
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+_DUE_MONTHS = """
+WITH RECURSIVE line_months AS (
+    SELECT min(month) AS month FROM billing_lines
+    UNION ALL
+    SELECT (SELECT min(month) FROM billing_lines WHERE month > m.month)
+    FROM line_months m WHERE m.month IS NOT NULL
+)
+SELECT month FROM line_months
+WHERE month IS NOT NULL AND month <= :last_due
+  AND month NOT IN (SELECT month FROM statement_runs)
+ORDER BY month
+"""
+
+
+def _sum(column: str, condition: str | None = None) -> str:
+    where = f" FILTER (WHERE {condition})" if condition else ""
+    return f"COALESCE(sum({column}){where}, 0)"
+
+
+_GENERATE = f"""
+INSERT INTO statements (
+    account_id, month, generated_at, cloud_expense_fen, market_expense_fen, invoiceable_cloud_fen,
+    invoiceable_market_fen, voucher_fen, coupon_fen, gift_balance_fen, not_subscription_fen,
+    delivered_before_cutoff_fen, issued_by_market_provider_fen
+)
+SELECT account_id, month, :now,
+    {_sum("amount_fen", "channel = 'CLOUD'")},
+    {_sum("amount_fen", "channel = 'MARKET'")},
+    {_sum("cash_fen", "channel = 'CLOUD' AND ineligible_reason IS NULL")},
+    {_sum("cash_fen", "channel = 'MARKET' AND ineligible_reason IS NULL")},
+    {_sum("voucher_fen")}, {_sum("coupon_fen")}, {_sum("gift_balance_fen")},
+    {_sum("cash_fen", "ineligible_reason = 'NOT_SUBSCRIPTION'")},
+    {_sum("cash_fen", "ineligible_reason = 'DELIVERED_BEFORE_CUTOFF'")},
+    {_sum("cash_fen", "ineligible_reason = 'ISSUED_BY_MARKET_PROVIDER'")}
+FROM billing_lines WHERE month = ANY(:months)
+GROUP BY account_id, month
+"""
+
+
+async def generate_statements(
+    *, connection: AsyncConnection, last_due: date, now: datetime
+) -> tuple[list[date], int]:
+    """Generate the statements of every due month not generated yet, in one statement per step.
+
+    Returns:
+        The months generated and how many statements were made.
+    """
+    await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": GENERATION_LOCK})
+    months = [row.month for row in await connection.execute(text(_DUE_MONTHS), {"last_due": last_due})]
+    if not months:
+        return [], 0
+    created = await connection.execute(text(_GENERATE), {"months": months, "now": now})
+    await connection.execute(
+        text("INSERT INTO statement_runs (month, generated_at) SELECT unnest(CAST(:months AS date[])), :now"),
+        {"months": months, "now": now},
+    )
+    return months, int(created.rowcount)  # type: ignore[attr-defined]

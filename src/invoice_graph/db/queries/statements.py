@@ -1,0 +1,139 @@
+"""Statements with the invoice status of their month, and what can still be invoiced."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, and_, func, select, tuple_
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from invoice_graph.db.paging import Ordering, Page, PageRequest, fetch_pages, where_all
+from invoice_graph.db.tables import invoice_application_months as app_months
+from invoice_graph.db.tables import invoice_applications as applications
+from invoice_graph.db.tables import statements
+from invoice_graph.domain.applications import ApplicationStatus, StatementInvoiceStatus
+
+STATEMENT_ORDER = Ordering((statements.c.month,), descending=True)
+_INVOICED = [
+    ApplicationStatus.ISSUED,
+    ApplicationStatus.SHIPPED,
+    ApplicationStatus.DELIVERED,
+    ApplicationStatus.RETURN_REQUESTED,
+]
+
+
+@dataclass(frozen=True, slots=True)
+class StatementFilter:
+    """Which of an account's statements to list."""
+
+    from_month: date | None = None
+    to_month: date | None = None
+    invoice_status: StatementInvoiceStatus | None = None
+
+
+def _with_application() -> Select[Any]:
+    """Statements joined to the active application covering their month, if any."""
+    joined = statements.outerjoin(
+        app_months,
+        and_(
+            app_months.c.account_id == statements.c.account_id,
+            app_months.c.month == statements.c.month,
+            app_months.c.active,
+        ),
+    ).outerjoin(
+        applications,
+        and_(
+            applications.c.account_id == app_months.c.account_id,
+            applications.c.id == app_months.c.application_id,
+        ),
+    )
+    return select(
+        statements,
+        applications.c.id.label("application_id"),
+        applications.c.status.label("application_status"),
+    ).select_from(joined)
+
+
+def _status_condition(status: StatementInvoiceStatus | None) -> ColumnElement[bool] | None:
+    if status is None:
+        return None
+    if status is StatementInvoiceStatus.NOT_INVOICED:
+        return applications.c.id.is_(None)
+    if status is StatementInvoiceStatus.IN_APPLICATION:
+        return applications.c.status == ApplicationStatus.PENDING.value
+    return applications.c.status.in_([s.value for s in _INVOICED])
+
+
+def _filtered(account_ids: Sequence[int], where: StatementFilter) -> Select[Any]:
+    return _with_application().where(
+        where_all(
+            statements.c.account_id.in_(account_ids),
+            statements.c.month >= where.from_month if where.from_month else None,
+            statements.c.month <= where.to_month if where.to_month else None,
+            _status_condition(where.invoice_status),
+        )
+    )
+
+
+async def page_statements_by_account_ids(
+    *, connection: AsyncConnection, account_ids: Sequence[int], where: StatementFilter, page: PageRequest
+) -> dict[tuple[Any, ...], Page]:
+    """Each account's page of statements, newest month first, keyed by (account_id,)."""
+    return await fetch_pages(
+        connection, _filtered(account_ids, where), parent=(statements.c.account_id,),
+        ordering=STATEMENT_ORDER, page=page,
+    )
+
+
+async def count_statements_by_account_ids(
+    *, connection: AsyncConnection, account_ids: Sequence[int], where: StatementFilter
+) -> dict[int, int]:
+    """How many statements each account has that match the filter."""
+    inner = _filtered(account_ids, where).subquery()
+    query = select(inner.c.account_id, func.count()).group_by(inner.c.account_id)
+    return {row[0]: row[1] for row in await connection.execute(query)}
+
+
+async def list_statements_by_months(
+    *, connection: AsyncConnection, keys: Sequence[tuple[int, date]]
+) -> list[Any]:
+    """The statements of these (account_id, month) pairs that exist."""
+    query = _with_application().where(tuple_(statements.c.account_id, statements.c.month).in_(keys))
+    return list(await connection.execute(query))
+
+
+async def list_statements_by_ids(
+    *, connection: AsyncConnection, keys: Sequence[tuple[int, int]]
+) -> list[Any]:
+    """The statements of these (account_id, id) pairs that exist."""
+    query = _with_application().where(tuple_(statements.c.account_id, statements.c.id).in_(keys))
+    return list(await connection.execute(query))
+
+
+async def sum_invoiceable_by_account_ids(
+    *, connection: AsyncConnection, account_ids: Sequence[int], months: Sequence[date] | None
+) -> dict[int, Any]:
+    """Per account, the invoiceable cloud and market fen of generated months not in an active
+    application, with those months (all such months when `months` is None)."""
+    query = (
+        select(
+            statements.c.account_id,
+            func.coalesce(func.sum(statements.c.invoiceable_cloud_fen), 0).label("cloud_fen"),
+            func.coalesce(func.sum(statements.c.invoiceable_market_fen), 0).label("market_fen"),
+            func.array_agg(func.distinct(statements.c.month)).label("months"),
+        )
+        .outerjoin(
+            app_months,
+            and_(
+                app_months.c.account_id == statements.c.account_id,
+                app_months.c.month == statements.c.month,
+                app_months.c.active,
+            ),
+        )
+        .where(statements.c.account_id.in_(account_ids), app_months.c.month.is_(None))
+        .group_by(statements.c.account_id)
+    )
+    if months is not None:
+        query = query.where(statements.c.month.in_(months))
+    return {row.account_id: row for row in await connection.execute(query)}

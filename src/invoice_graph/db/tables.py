@@ -1,0 +1,351 @@
+"""The database tables.
+
+Every table that holds an account's data carries `account_id` first in its primary key and in
+every unique key, so the data can be distributed by account (SPEC section 8). Partners, tokens and
+statement runs are small reference tables. Money is integer fen (`*_fen`). Enumerations are text
+with check constraints, which migrate more easily than PostgreSQL enum types.
+"""
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Identity,
+    Index,
+    MetaData,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+from sqlmodel import Field, SQLModel
+
+from invoice_graph.domain.applications import ApplicationStatus
+from invoice_graph.domain.billing import BillingMode, Channel, ExclusionReason
+from invoice_graph.domain.titles import InvoiceType, TitleKind
+from invoice_graph.domain.viewer import Role
+
+SQLModel.metadata.naming_convention = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata: MetaData = SQLModel.metadata
+
+
+def _one_of(column: str, values: Any) -> str:
+    listed = ", ".join(f"'{value}'" for value in values)
+    return f"{column} IN ({listed})"
+
+
+def _id_column() -> Any:
+    return Field(default=None, sa_column=Column(BigInteger, Identity(), primary_key=True))
+
+
+def _account_key() -> Any:
+    return Field(sa_column=Column(BigInteger, ForeignKey("accounts.id"), primary_key=True))
+
+
+def _now_column() -> Any:
+    return Field(
+        default=None,
+        sa_column=Column(DateTime(timezone=True), nullable=False, server_default=func.now()),
+    )
+
+
+def _fen() -> Any:
+    return Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default="0"))
+
+
+class Partner(SQLModel, table=True):
+    """A partner that manages some customers' accounts (reference table)."""
+
+    __tablename__ = "partners"
+
+    id: int | None = _id_column()
+    code: str = Field(sa_column=Column(Text, nullable=False, unique=True))
+    name: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class Account(SQLModel, table=True):
+    """A customer's account; created and renamed by billing imports."""
+
+    __tablename__ = "accounts"
+
+    id: int | None = _id_column()
+    account_number: str = Field(sa_column=Column(Text, nullable=False, unique=True))
+    name: str = Field(sa_column=Column(Text, nullable=False))
+    partner_id: int | None = Field(
+        default=None, sa_column=Column(BigInteger, ForeignKey("partners.id"), index=True)
+    )
+    created_at: datetime | None = _now_column()
+    updated_at: datetime | None = _now_column()
+
+
+class BillingLine(SQLModel, table=True):
+    """One line of the billing system, as imported."""
+
+    __tablename__ = "billing_lines"
+    __table_args__ = (
+        UniqueConstraint("account_id", "line_id"),
+        Index("ix_billing_lines_line_id", "line_id"),
+        Index("ix_billing_lines_account_id_month_billed_on_id", "account_id", "month", "billed_on", "id"),
+        Index("ix_billing_lines_month", "month"),
+        CheckConstraint(_one_of("channel", Channel), name="channel"),
+        CheckConstraint(_one_of("billing_mode", BillingMode), name="billing_mode"),
+        CheckConstraint(
+            "ineligible_reason IS NULL OR " + _one_of("ineligible_reason", ExclusionReason),
+            name="ineligible_reason",
+        ),
+        CheckConstraint(
+            "voucher_fen + coupon_fen + gift_balance_fen + cash_fen = amount_fen", name="parts"
+        ),
+    )
+
+    account_id: int = _account_key()
+    id: int | None = _id_column()
+    line_id: str = Field(sa_column=Column(Text, nullable=False))
+    month: date = Field(sa_column=Column(Date, nullable=False))
+    billed_on: date = Field(sa_column=Column(Date, nullable=False))
+    product: str = Field(sa_column=Column(Text, nullable=False))
+    channel: str = Field(sa_column=Column(Text, nullable=False))
+    seller: str = Field(sa_column=Column(Text, nullable=False))
+    self_operated: bool = Field(sa_column=Column(Boolean, nullable=False))
+    billing_mode: str = Field(sa_column=Column(Text, nullable=False))
+    delivered_on: date | None = Field(default=None, sa_column=Column(Date))
+    amount_fen: int = _fen()
+    voucher_fen: int = _fen()
+    coupon_fen: int = _fen()
+    gift_balance_fen: int = _fen()
+    cash_fen: int = _fen()
+    ineligible_reason: str | None = Field(default=None, sa_column=Column(Text))
+    content_hash: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class StatementRun(SQLModel, table=True):
+    """A month whose statements have been generated; no line may be added to it after."""
+
+    __tablename__ = "statement_runs"
+
+    month: date = Field(sa_column=Column(Date, primary_key=True))
+    generated_at: datetime | None = _now_column()
+
+
+class Statement(SQLModel, table=True):
+    """An account's monthly statement with its totals frozen at generation."""
+
+    __tablename__ = "statements"
+    __table_args__ = (UniqueConstraint("account_id", "month"),)
+
+    account_id: int = _account_key()
+    id: int | None = _id_column()
+    month: date = Field(sa_column=Column(Date, nullable=False))
+    generated_at: datetime | None = _now_column()
+    cloud_expense_fen: int = _fen()
+    market_expense_fen: int = _fen()
+    invoiceable_cloud_fen: int = _fen()
+    invoiceable_market_fen: int = _fen()
+    voucher_fen: int = _fen()
+    coupon_fen: int = _fen()
+    gift_balance_fen: int = _fen()
+    not_subscription_fen: int = _fen()
+    delivered_before_cutoff_fen: int = _fen()
+    issued_by_market_provider_fen: int = _fen()
+
+
+class AccessToken(SQLModel, table=True):
+    """An API token, stored only as a hash of its secret (reference table)."""
+
+    __tablename__ = "access_tokens"
+    __table_args__ = (
+        CheckConstraint(_one_of("role", Role), name="role"),
+        CheckConstraint(
+            "(role = 'CUSTOMER') = (account_id IS NOT NULL)"
+            " AND (role = 'PARTNER') = (partner_id IS NOT NULL)",
+            name="scope",
+        ),
+    )
+
+    id: int | None = _id_column()
+    token_hash: str = Field(sa_column=Column(Text, nullable=False, unique=True))
+    role: str = Field(sa_column=Column(Text, nullable=False))
+    account_id: int | None = Field(default=None, sa_column=Column(BigInteger, ForeignKey("accounts.id")))
+    partner_id: int | None = Field(default=None, sa_column=Column(BigInteger, ForeignKey("partners.id")))
+    label: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime | None = _now_column()
+    expires_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    revoked_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+
+
+class InvoiceTitle(SQLModel, table=True):
+    """Invoice information: who the invoice is made out to."""
+
+    __tablename__ = "invoice_titles"
+    __table_args__ = (
+        Index(
+            "uq_invoice_titles_default", "account_id", unique=True,
+            postgresql_where=text("is_default"),
+        ),
+        CheckConstraint(_one_of("kind", TitleKind), name="kind"),
+        CheckConstraint(_one_of("invoice_type", InvoiceType), name="invoice_type"),
+    )
+
+    account_id: int = _account_key()
+    id: int | None = _id_column()
+    kind: str = Field(sa_column=Column(Text, nullable=False))
+    invoice_type: str = Field(sa_column=Column(Text, nullable=False))
+    name: str = Field(sa_column=Column(Text, nullable=False))
+    taxpayer_id: str | None = Field(default=None, sa_column=Column(Text))
+    registered_address: str | None = Field(default=None, sa_column=Column(Text))
+    registered_phone: str | None = Field(default=None, sa_column=Column(Text))
+    bank_name: str | None = Field(default=None, sa_column=Column(Text))
+    bank_account: str | None = Field(default=None, sa_column=Column(Text))
+    is_default: bool = Field(default=False, sa_column=Column(Boolean, nullable=False))
+    created_at: datetime | None = _now_column()
+    updated_at: datetime | None = _now_column()
+
+
+class InvoiceAddress(SQLModel, table=True):
+    """Where paper invoices are mailed."""
+
+    __tablename__ = "invoice_addresses"
+    __table_args__ = (
+        Index(
+            "uq_invoice_addresses_default", "account_id", unique=True,
+            postgresql_where=text("is_default"),
+        ),
+    )
+
+    account_id: int = _account_key()
+    id: int | None = _id_column()
+    recipient: str = Field(sa_column=Column(Text, nullable=False))
+    phone: str = Field(sa_column=Column(Text, nullable=False))
+    province: str = Field(sa_column=Column(Text, nullable=False))
+    city: str = Field(sa_column=Column(Text, nullable=False))
+    district: str = Field(sa_column=Column(Text, nullable=False))
+    street: str = Field(sa_column=Column(Text, nullable=False))
+    postal_code: str = Field(sa_column=Column(Text, nullable=False))
+    is_default: bool = Field(default=False, sa_column=Column(Boolean, nullable=False))
+    created_at: datetime | None = _now_column()
+    updated_at: datetime | None = _now_column()
+
+
+class InvoiceApplication(SQLModel, table=True):
+    """An application for an invoice over one or more months, with snapshots of its title and address."""
+
+    __tablename__ = "invoice_applications"
+    __table_args__ = (
+        UniqueConstraint("account_id", "number"),
+        UniqueConstraint("account_id", "idempotency_key"),
+        Index("ix_invoice_applications_status_submitted_at", "status", "submitted_at"),
+        Index("ix_invoice_applications_account_id_submitted_at", "account_id", "submitted_at"),
+        CheckConstraint(_one_of("status", ApplicationStatus), name="status"),
+    )
+
+    account_id: int = _account_key()
+    id: int | None = _id_column()
+    number: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(sa_column=Column(Text, nullable=False))
+    medium: str = Field(sa_column=Column(Text, nullable=False))
+    months: list[date] = Field(sa_column=Column(ARRAY(Date), nullable=False))
+    cloud_fen: int = _fen()
+    market_fen: int = _fen()
+    amount_fen: int = _fen()
+    title: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
+    address: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
+    remark: str | None = Field(default=None, sa_column=Column(Text))
+    submitted_at: datetime | None = _now_column()
+    due_by: date = Field(sa_column=Column(Date, nullable=False))
+    invoice_numbers: list[str] = Field(
+        default_factory=list,
+        sa_column=Column(ARRAY(Text), nullable=False, server_default="{}"),
+    )
+    courier: str | None = Field(default=None, sa_column=Column(Text))
+    tracking_number: str | None = Field(default=None, sa_column=Column(Text))
+    rejection_reason: str | None = Field(default=None, sa_column=Column(Text))
+    return_reason: str | None = Field(default=None, sa_column=Column(Text))
+    return_courier: str | None = Field(default=None, sa_column=Column(Text))
+    return_tracking_number: str | None = Field(default=None, sa_column=Column(Text))
+    status_before_return: str | None = Field(default=None, sa_column=Column(Text))
+    shipped_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    idempotency_key: str | None = Field(default=None, sa_column=Column(Text))
+    request_fingerprint: str | None = Field(default=None, sa_column=Column(Text))
+    updated_at: datetime | None = _now_column()
+
+
+class InvoiceApplicationMonth(SQLModel, table=True):
+    """A month covered by an application; `active` until the application releases it.
+
+    The partial unique index on (account_id, month) where active is what makes R6 hold under
+    concurrency: two active applications can never cover the same month.
+    """
+
+    __tablename__ = "invoice_application_months"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["account_id", "application_id"],
+            ["invoice_applications.account_id", "invoice_applications.id"],
+        ),
+        Index(
+            "uq_invoice_application_months_active", "account_id", "month", unique=True,
+            postgresql_where=text("active"),
+        ),
+    )
+
+    account_id: int = _account_key()
+    application_id: int = Field(sa_column=Column(BigInteger, primary_key=True))
+    month: date = Field(sa_column=Column(Date, primary_key=True))
+    active: bool = Field(default=True, sa_column=Column(Boolean, nullable=False))
+
+
+class InvoiceApplicationEvent(SQLModel, table=True):
+    """A change in an application's life."""
+
+    __tablename__ = "invoice_application_events"
+    __table_args__ = (
+        ForeignKeyConstraint(
+            ["account_id", "application_id"],
+            ["invoice_applications.account_id", "invoice_applications.id"],
+        ),
+        Index("ix_invoice_application_events_application", "account_id", "application_id", "at"),
+        CheckConstraint(_one_of("actor_role", Role), name="actor_role"),
+    )
+
+    account_id: int = _account_key()
+    id: int | None = _id_column()
+    application_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    at: datetime | None = _now_column()
+    status: str = Field(sa_column=Column(Text, nullable=False))
+    actor_role: str = Field(sa_column=Column(Text, nullable=False))
+    note: str | None = Field(default=None, sa_column=Column(Text))
+
+
+def table(model: type[SQLModel]) -> Table:
+    """The Core table of a model, for queries that return plain rows."""
+    result: Table = model.__table__  # type: ignore[attr-defined]
+    return result
+
+
+partners = table(Partner)
+accounts = table(Account)
+billing_lines = table(BillingLine)
+statement_runs = table(StatementRun)
+statements = table(Statement)
+access_tokens = table(AccessToken)
+invoice_titles = table(InvoiceTitle)
+invoice_addresses = table(InvoiceAddress)
+invoice_applications = table(InvoiceApplication)
+invoice_application_months = table(InvoiceApplicationMonth)
+invoice_application_events = table(InvoiceApplicationEvent)

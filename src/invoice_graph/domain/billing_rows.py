@@ -1,0 +1,220 @@
+"""Reading one row of a billing CSV into a checked line (SPEC section 2)."""
+
+import hashlib
+import re
+from dataclasses import dataclass
+from datetime import date
+from typing import TypeVar
+
+from invoice_graph.domain.billing import (
+    BillingMode,
+    Channel,
+    ExclusionReason,
+    LinePayment,
+    LineTerms,
+    ineligible_reason,
+)
+from invoice_graph.domain.money import InvalidAmountError, format_fen, parse_amount, to_fen
+from invoice_graph.domain.months import Month
+
+COLUMNS = (
+    "account_number",
+    "account_name",
+    "partner",
+    "line_id",
+    "billed_on",
+    "product",
+    "channel",
+    "seller",
+    "self_operated",
+    "billing_mode",
+    "delivered_on",
+    "amount",
+    "voucher_amount",
+    "coupon_amount",
+    "gift_balance_amount",
+    "cash_amount",
+)
+REQUIRED_TEXT = ("account_number", "account_name", "line_id", "product", "seller")
+_TRUE = {"true", "1", "yes"}
+_FALSE = {"false", "0", "no", ""}
+MAX_TEXT = 200
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_Choice = TypeVar("_Choice", Channel, BillingMode)
+
+
+@dataclass(frozen=True, slots=True)
+class RowProblem:
+    """One thing wrong with one row: its spreadsheet line number, column and a fix."""
+
+    line: int
+    column: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}, column {self.column}: {self.message}"
+
+
+@dataclass(frozen=True, slots=True)
+class BillingLine:
+    """A checked billing line, amounts in fen."""
+
+    account_number: str
+    account_name: str
+    partner: str | None
+    line_id: str
+    billed_on: date
+    product: str
+    channel: Channel
+    seller: str
+    self_operated: bool
+    billing_mode: BillingMode
+    delivered_on: date | None
+    payment: LinePayment
+    ineligible_reason: ExclusionReason | None
+
+    @property
+    def month(self) -> Month:
+        """The statement month the line belongs to."""
+        return Month.of(self.billed_on)
+
+    @property
+    def content_hash(self) -> str:
+        """A fingerprint of what the billing system said of the line, to spot changed re-imports."""
+        parts = (
+            self.account_number,
+            self.line_id,
+            self.billed_on.isoformat(),
+            self.product,
+            self.channel.value,
+            self.seller,
+            str(self.self_operated),
+            self.billing_mode.value,
+            self.delivered_on.isoformat() if self.delivered_on else "",
+            str(self.payment.amount),
+            str(self.payment.voucher),
+            str(self.payment.coupon),
+            str(self.payment.gift_balance),
+            str(self.payment.cash),
+        )
+        return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def missing_columns(header: list[str]) -> list[str]:
+    """The required columns a CSV header lacks (partner is optional)."""
+    return [c for c in COLUMNS if c != "partner" and c not in header]
+
+
+class _Row:
+    """Collects the problems of one row while its fields are read."""
+
+    def __init__(self, line: int, values: dict[str, str | None]) -> None:
+        self.line = line
+        self.values = values
+        self.problems: list[RowProblem] = []
+
+    def fail(self, column: str, message: str) -> None:
+        self.problems.append(RowProblem(self.line, column, message))
+
+    def text(self, column: str, *, required: bool = True) -> str:
+        value = (self.values.get(column) or "").strip()
+        if required and not value:
+            self.fail(column, "is empty: fill it in")
+        elif len(value) > MAX_TEXT:
+            self.fail(column, f"is longer than {MAX_TEXT} characters")
+        return value
+
+    def day(self, column: str, *, required: bool = True) -> date | None:
+        value = self.text(column, required=required)
+        if not value:
+            return None
+        try:
+            if not _DATE.match(value):
+                raise ValueError(value)
+            return date.fromisoformat(value)
+        except ValueError:
+            self.fail(column, f"{value!r} is not a date: write YYYY-MM-DD")
+            return None
+
+    def fen(self, column: str) -> int:
+        value = self.text(column)
+        if not value:
+            return 0
+        try:
+            fen = to_fen(parse_amount(value))
+        except InvalidAmountError:
+            self.fail(column, f"{value!r} is not an amount: digits with at most two decimals")
+            return 0
+        if fen < 0:
+            self.fail(column, f"{value} is negative: amounts must be 0 or more")
+        return fen
+
+    def choice(self, column: str, kind: type[_Choice]) -> _Choice | None:
+        value = self.text(column)
+        try:
+            return kind(value.upper())
+        except ValueError:
+            if value:
+                allowed = ", ".join(member.value for member in kind)
+                self.fail(column, f"{value!r} is not one of {allowed}")
+            return None
+
+    def flag(self, column: str) -> bool:
+        value = (self.values.get(column) or "").strip().lower()
+        if value in _TRUE:
+            return True
+        if value not in _FALSE:
+            self.fail(column, f"{value!r} is not true or false")
+        return False
+
+
+def parse_row(line: int, values: dict[str, str | None]) -> BillingLine | list[RowProblem]:
+    """Check one CSV row.
+
+    Args:
+        line: the row's line number as a spreadsheet shows it (the header is line 1).
+        values: the row's cells by column name.
+
+    Returns:
+        The checked line, or every problem found in the row.
+    """
+    row = _Row(line, values)
+    texts = {column: row.text(column) for column in REQUIRED_TEXT}
+    partner = row.text("partner", required=False) or None
+    billed_on = row.day("billed_on")
+    channel = row.choice("channel", Channel)
+    self_operated = row.flag("self_operated")
+    mode = row.choice("billing_mode", BillingMode)
+    delivered_on = row.day("delivered_on", required=mode is BillingMode.SUBSCRIPTION)
+    payment = LinePayment(
+        amount=row.fen("amount"),
+        voucher=row.fen("voucher_amount"),
+        coupon=row.fen("coupon_amount"),
+        gift_balance=row.fen("gift_balance_amount"),
+        cash=row.fen("cash_amount"),
+    )
+    parts = payment.voucher + payment.coupon + payment.gift_balance + payment.cash
+    if not row.problems and parts != payment.amount:
+        row.fail(
+            "amount",
+            "voucher, coupon, gift balance and cash amounts add up to "
+            f"{format_fen(parts)}, not to the amount {format_fen(payment.amount)}; correct them",
+        )
+    if row.problems or billed_on is None or channel is None or mode is None:
+        return row.problems
+    terms = LineTerms(channel, self_operated, mode, billed_on, delivered_on)
+    return BillingLine(
+        account_number=texts["account_number"],
+        account_name=texts["account_name"],
+        partner=partner,
+        line_id=texts["line_id"],
+        billed_on=billed_on,
+        product=texts["product"],
+        channel=channel,
+        seller=texts["seller"],
+        self_operated=self_operated,
+        billing_mode=mode,
+        delivered_on=delivered_on,
+        payment=payment,
+        ineligible_reason=ineligible_reason(terms),
+    )

@@ -1,0 +1,1 @@
+"""Use cases: take plain values, open a unit of work, apply the domain rules."""

@@ -1,0 +1,103 @@
+"""Access tokens: made once, stored as a hash, revocable (SPEC section 6)."""
+
+import hashlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from invoice_graph.db.engine import Database
+from invoice_graph.db.queries import tokens as queries
+from invoice_graph.domain.viewer import Role, Viewer
+
+PREFIX = "igt_"
+
+
+class TokenScopeError(ValueError):
+    """The role's scope (account or partner) is missing, unknown or not allowed."""
+
+
+@dataclass(frozen=True, slots=True)
+class CreatedToken:
+    """A new token: the secret is shown once and never stored."""
+
+    id: int
+    secret: str
+
+
+def hash_token(secret: str) -> str:
+    """The stored form of a token."""
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+async def _scope(
+    database: Database, role: Role, account_number: str | None, partner_code: str | None
+) -> tuple[int | None, int | None]:
+    async with database.read() as connection:
+        if role is Role.CUSTOMER:
+            if not account_number or partner_code:
+                raise TokenScopeError("a customer token needs --account and no --partner")
+            account_id = await queries.get_account_id(connection=connection, account_number=account_number)
+            if account_id is None:
+                raise TokenScopeError(f"no account {account_number!r}: import its billing lines first")
+            return account_id, None
+        if role is Role.PARTNER:
+            if not partner_code or account_number:
+                raise TokenScopeError("a partner token needs --partner and no --account")
+            partner_id = await queries.get_partner_id(connection=connection, code=partner_code)
+            if partner_id is None:
+                raise TokenScopeError(f"no partner {partner_code!r}: import lines that name it first")
+            return None, partner_id
+    if account_number or partner_code:
+        raise TokenScopeError("a finance token takes neither --account nor --partner")
+    return None, None
+
+
+async def create_token(
+    database: Database, *, role: Role, account_number: str | None = None, partner_code: str | None = None,
+    label: str | None = None, expires_at: datetime | None = None,
+) -> CreatedToken:
+    """Make a token for a role and its scope.
+
+    Args:
+        database: where to store its hash.
+        role: customer (needs account_number), partner (needs partner_code) or finance.
+        account_number: the customer's account.
+        partner_code: the partner's code.
+        label: a note for operators, e.g. who holds the token.
+        expires_at: when it stops working; never when omitted.
+
+    Returns:
+        The token's id and its secret, which is not stored and cannot be shown again.
+
+    Raises:
+        TokenScopeError: when the scope does not fit the role or does not exist.
+    """
+    account_id, partner_id = await _scope(database, role, account_number, partner_code)
+    secret = PREFIX + secrets.token_urlsafe(32)
+    async with database.transaction() as connection:
+        token_id = await queries.insert_token(
+            connection=connection, token_hash=hash_token(secret), role=role.value, account_id=account_id,
+            partner_id=partner_id, label=label, expires_at=expires_at,
+        )
+    return CreatedToken(id=token_id, secret=secret)
+
+
+async def revoke_token(database: Database, token: str) -> bool:
+    """Revoke a token given its id or its secret; False when no live token matches."""
+    async with database.transaction() as connection:
+        if token.isdigit():
+            return await queries.revoke_token(connection=connection, token_id=int(token), token_hash=None)
+        return await queries.revoke_token(connection=connection, token_id=None, token_hash=hash_token(token))
+
+
+async def authenticate(database: Database, secret: str) -> Viewer | None:
+    """The viewer a live token stands for, or None for an unknown, revoked or expired one."""
+    if not secret.startswith(PREFIX):
+        return None
+    async with database.read() as connection:
+        row = await queries.get_live_token(
+            connection=connection, token_hash=hash_token(secret), now=datetime.now(UTC)
+        )
+    if row is None:
+        return None
+    return Viewer(role=Role(row.role), token_id=row.id, account_id=row.account_id, partner_id=row.partner_id)
