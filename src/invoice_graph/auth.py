@@ -1,0 +1,67 @@
+"""Bearer-token authentication in front of /graphql (SPEC section 6)."""
+
+import json
+import uuid
+
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from invoice_graph.db.engine import Database
+from invoice_graph.services.tokens import authenticate
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return str(value.decode("latin-1"))
+    return None
+
+
+def _is_ide_page(scope: Scope) -> bool:
+    # GraphiQL's page itself loads without a token; the queries it sends carry one.
+    accept = _header(scope, b"accept") or ""
+    return scope["method"] == "GET" and b"query=" not in scope.get("query_string", b"") and "text/html" in accept
+
+
+class BearerAuth:
+    """Answers 401 to requests without a live token; puts the viewer and a request id in the scope."""
+
+    def __init__(self, app: ASGIApp, database: Database) -> None:
+        self.app = app
+        self.database = database
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        state = scope.setdefault("state", {})
+        state["request_id"] = _header(scope, b"x-request-id") or uuid.uuid4().hex
+        if _is_ide_page(scope):
+            await self.app(scope, receive, send)
+            return
+        authorization = _header(scope, b"authorization") or ""
+        scheme, _, secret = authorization.partition(" ")
+        viewer = await authenticate(self.database, secret.strip()) if scheme.lower() == "bearer" else None
+        if viewer is None:
+            await _unauthorized(send, state["request_id"])
+            return
+        state["viewer"] = viewer
+        await self.app(scope, receive, send)
+
+
+async def _unauthorized(send: Send, request_id: str) -> None:
+    body = json.dumps({
+        "errors": [{
+            "message": "Send a valid token: Authorization: Bearer <token> (see `invoice-graph tokens create`)",
+            "extensions": {"code": "UNAUTHENTICATED", "requestId": request_id},
+        }]
+    }).encode()
+    await send({
+        "type": "http.response.start",
+        "status": 401,
+        "headers": [
+            (b"content-type", b"application/json"),
+            (b"www-authenticate", b'Bearer realm="invoice_graph"'),
+            (b"content-length", str(len(body)).encode()),
+        ],
+    })
+    await send({"type": "http.response.body", "body": body})

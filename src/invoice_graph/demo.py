@@ -1,0 +1,195 @@
+"""Demo data: six accounts billed over the last 24 months, their statements and one token per role.
+
+The content depends only on the account, the month and the line's index, so loading the demo
+again re-imports identical lines (a no-op) and only adds the months that became recent since.
+"""
+
+import csv
+import io
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from invoice_graph.db.engine import Database
+from invoice_graph.domain.billing import BillingMode, Channel
+from invoice_graph.domain.billing_rows import COLUMNS
+from invoice_graph.domain.money import format_fen
+from invoice_graph.domain.months import Month, months_between
+from invoice_graph.domain.viewer import Role
+from invoice_graph.services.billing_import import import_billing_file
+from invoice_graph.services.statements import generate_due_statements
+from invoice_graph.services.tokens import CreatedToken, create_token
+
+PARTNER = "P-DEMO"
+MONTHS = 24
+PROVIDER = "Cloud Provider"
+MARKET_SELLER = "Cloud Market"
+MARKET_VENDOR = "Hangzhou Data Tools Co."
+# (account number, name, managing partner); the first is the customer token's account.
+ACCOUNTS = (
+    ("D-1001", "Yangtze Robotics Co., Ltd.", None),
+    ("D-1002", "Pearl River Media Ltd.", PARTNER),
+    ("D-1003", "Westlake Analytics Ltd.", PARTNER),
+    ("D-1004", "Zhang Wei", PARTNER),
+    ("D-1005", "Northern Freight Co., Ltd.", None),
+    ("D-1006", "Lijiang Travel Studio", None),
+)
+# Short names keep the table of line kinds below readable.
+CLOUD, MARKET = Channel.CLOUD, Channel.MARKET
+SUBSCRIPTION, PAY_AS_YOU_GO, OTHER = BillingMode.SUBSCRIPTION, BillingMode.PAY_AS_YOU_GO, BillingMode.OTHER
+# An old contract delivered before the R4.3 cutoff and still billed monthly.
+LEGACY_DELIVERY = date(2017, 12, 15)
+
+
+@dataclass(frozen=True, slots=True)
+class _Kind:
+    """One kind of demo line: what is sold, how it is billed, and how the amount is paid."""
+
+    product: str
+    channel: Channel
+    seller: str
+    self_operated: bool
+    billing_mode: BillingMode
+    base_fen: int
+    # Shares of the amount, in percent, paid by voucher, coupon and gift balance; the rest is cash.
+    voucher_pct: int = 0
+    coupon_pct: int = 0
+    gift_pct: int = 0
+    # A subscription is delivered on the first day of its month unless a day is given here.
+    delivered_on: date | None = None
+
+
+KINDS = (
+    _Kind("Cloud Server ECS", CLOUD, PROVIDER, False, SUBSCRIPTION, 128_800),
+    _Kind("Object Storage", CLOUD, PROVIDER, False, PAY_AS_YOU_GO, 23_417, voucher_pct=30),
+    _Kind("Cloud Database RDS", CLOUD, PROVIDER, False, SUBSCRIPTION, 86_050, coupon_pct=20),
+    _Kind(
+        "Dedicated Line",
+        CLOUD,
+        PROVIDER,
+        False,
+        SUBSCRIPTION,
+        50_000,
+        gift_pct=10,
+        delivered_on=LEGACY_DELIVERY,
+    ),
+    _Kind("Market Security Image", MARKET, MARKET_SELLER, True, SUBSCRIPTION, 19_900),
+    _Kind("BI Dashboard Suite", MARKET, MARKET_VENDOR, False, SUBSCRIPTION, 45_600, coupon_pct=10),
+    _Kind("Premium Support", CLOUD, PROVIDER, False, OTHER, 30_000, gift_pct=50),
+    _Kind(
+        "Cloud Server ECS (upgrade)",
+        CLOUD,
+        PROVIDER,
+        False,
+        SUBSCRIPTION,
+        64_321,
+        voucher_pct=10,
+        coupon_pct=15,
+        gift_pct=5,
+    ),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DemoTokens:
+    """One new token per role: a customer of the first account, partner P-DEMO and finance."""
+
+    customer: CreatedToken
+    partner: CreatedToken
+    finance: CreatedToken
+
+
+def demo_months(now: datetime) -> list[Month]:
+    """The 24 months before the month of `now` (CST), oldest first."""
+    last = Month.of_instant(now).previous()
+    first = last
+    for _ in range(MONTHS - 1):
+        first = first.previous()
+    return months_between(first, last)
+
+
+def _payment(kind: _Kind, amount: int) -> dict[str, str]:
+    """Split an amount in fen into the four payment columns; the parts add up exactly."""
+    voucher = amount * kind.voucher_pct // 100
+    coupon = amount * kind.coupon_pct // 100
+    gift = amount * kind.gift_pct // 100
+    parts = {"voucher_amount": voucher, "coupon_amount": coupon, "gift_balance_amount": gift}
+    parts["cash_amount"] = amount - voucher - coupon - gift
+    return {"amount": format_fen(amount)} | {column: format_fen(fen) for column, fen in parts.items()}
+
+
+def _row(account: int, month: Month, index: int) -> dict[str, str]:
+    """The demo line `index` (1-8) of an account in a month."""
+    number, name, partner = ACCOUNTS[account]
+    kind = KINDS[index - 1]
+    # Vary amounts by account and month so statements differ, deterministically.
+    amount = kind.base_fen + 1_357 * account + 211 * (month.month + index) + 7 * (month.year % 10)
+    delivered = kind.delivered_on or (month.first_day if kind.billing_mode is SUBSCRIPTION else None)
+    return {
+        "account_number": number,
+        "account_name": name,
+        "partner": partner or "",
+        "line_id": f"DEMO-{number}-{month.year:04d}{month.month:02d}-{index:02d}",
+        "billed_on": month.first_day.replace(day=min(3 * index, 28)).isoformat(),
+        "product": kind.product,
+        "channel": kind.channel.value,
+        "seller": kind.seller,
+        "self_operated": "true" if kind.self_operated else "false",
+        "billing_mode": kind.billing_mode.value,
+        "delivered_on": delivered.isoformat() if delivered else "",
+    } | _payment(kind, amount)
+
+
+def demo_csv(now: datetime) -> str:
+    """The demo billing CSV for the 24 months before the month of `now`.
+
+    Args:
+        now: the instant the demo is loaded at; only its month (CST) matters.
+
+    Returns:
+        UTF-8 CSV text with the standard header and eight lines per account and month.
+    """
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(COLUMNS))
+    writer.writeheader()
+    for month in demo_months(now):
+        for account in range(len(ACCOUNTS)):
+            writer.writerows(_row(account, month, index) for index in range(1, len(KINDS) + 1))
+    return out.getvalue()
+
+
+async def _create_tokens(database: Database) -> DemoTokens:
+    """One token per role, labelled as demo tokens."""
+    return DemoTokens(
+        customer=await create_token(
+            database, role=Role.CUSTOMER, account_number=ACCOUNTS[0][0], label="demo customer"
+        ),
+        partner=await create_token(database, role=Role.PARTNER, partner_code=PARTNER, label="demo partner"),
+        finance=await create_token(database, role=Role.FINANCE, label="demo finance"),
+    )
+
+
+async def load_demo(database: Database, *, now: datetime | None = None) -> DemoTokens:
+    """Import the demo billing lines, generate the statements that are due and make demo tokens.
+
+    Safe to run again: identical lines are not imported twice and generation is idempotent;
+    every run makes three new tokens.
+
+    Args:
+        database: a migrated database.
+        now: the instant to build the 24 months and judge due statements by; now when omitted.
+
+    Returns:
+        A new token for the customer D-1001, the partner P-DEMO and finance.
+
+    Raises:
+        ImportRejectedError: when the database holds other lines that clash with the demo's.
+    """
+    instant = now or datetime.now(UTC)
+    with tempfile.TemporaryDirectory(prefix="invoice-graph-demo-") as folder:
+        path = Path(folder) / "demo-billing.csv"
+        path.write_text(demo_csv(instant), encoding="utf-8")
+        await import_billing_file(database, path)
+    await generate_due_statements(database, now=instant)
+    return await _create_tokens(database)

@@ -1,0 +1,1 @@
+"""The GraphQL API: types, resolvers that translate and delegate, per-request loaders."""

@@ -1,0 +1,101 @@
+"""Accounts and the viewer."""
+
+from typing import Annotated, Any
+
+import strawberry
+
+from invoice_graph.db.queries.accounts import ACCOUNT_ORDER
+from invoice_graph.db.queries.statements import STATEMENT_ORDER, StatementFilter
+from invoice_graph.domain.applications import StatementInvoiceStatus
+from invoice_graph.domain.months import Month
+from invoice_graph.domain.viewer import Role
+from invoice_graph.graphql import queries
+from invoice_graph.graphql.access import visible_account
+from invoice_graph.graphql.common import Node
+from invoice_graph.graphql.context import Info
+from invoice_graph.graphql.ids import encode_id
+from invoice_graph.graphql.pagination import Connection, connection, page_request
+from invoice_graph.graphql.statements.types import InvoiceableTotals, MonthlyStatement
+
+
+@strawberry.type(description="A customer's account.")
+class Account(Node):
+    account_number: str = strawberry.field(description="The account number in the billing system.")
+    name: str = strawberry.field(description="The customer's name.")
+    account_id: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: Any) -> "Account":
+        """The account as shown to clients."""
+        return cls(
+            id=strawberry.ID(encode_id("Account", row.id)),
+            account_number=row.account_number,
+            name=row.name,
+            account_id=row.id,
+        )
+
+    @strawberry.field(description="Generated monthly statements, newest month first.")
+    async def statements(
+        self, info: Info, first: int | None = None, after: str | None = None,
+        last: int | None = None, before: str | None = None,
+        from_: Annotated[Month | None, strawberry.argument(name="from", description="Earliest month.")] = None,
+        to: Annotated[Month | None, strawberry.argument(description="Latest month.")] = None,
+        invoice_status: Annotated[
+            StatementInvoiceStatus | None, strawberry.argument(description="Only months in this state.")
+        ] = None,
+    ) -> Connection[MonthlyStatement]:
+        settings = info.context.settings
+        page = page_request(
+            "statement", first=first, after=after, last=last, before=before,
+            default_size=settings.default_page_size, max_size=settings.max_page_size,
+        )
+        where = StatementFilter(
+            from_month=from_.first_day if from_ else None,
+            to_month=to.first_day if to else None,
+            invoice_status=invoice_status,
+        )
+        loaders = info.context.loaders
+        rows = await loaders.statement_pages_by_account.load((self.account_id, where, page))
+        return connection(
+            "statement", rows, STATEMENT_ORDER, MonthlyStatement.from_row,
+            lambda: loaders.statement_counts_by_account.load((self.account_id, where)),
+        )
+
+    @strawberry.field(description="The statement of a month, if it has been generated.")
+    async def statement(self, info: Info, month: Month) -> MonthlyStatement | None:
+        row = await info.context.loaders.statements_by_month.load((self.account_id, month.first_day))
+        return MonthlyStatement.from_row(row) if row else None
+
+    @strawberry.field(
+        description="Totals that can still be invoiced; all not-yet-invoiced generated months when months is omitted."
+    )
+    async def invoiceable_totals(self, info: Info, months: list[Month] | None = None) -> InvoiceableTotals:
+        key = tuple(sorted({month.first_day for month in months})) if months is not None else None
+        row = await info.context.loaders.invoiceable_by_account.load((self.account_id, key))
+        return InvoiceableTotals.from_row(row)
+
+
+@strawberry.type(description="Who is asking, and what they may see.")
+class Viewer:
+    role: Role = strawberry.field(description="The viewer's role.")
+
+    @strawberry.field(description="The customer's own account; null for partners and finance staff.")
+    async def account(self, info: Info) -> Account | None:
+        account_id = info.context.viewer.account_id
+        if account_id is None:
+            return None
+        row = await visible_account(info, account_id)
+        return Account.from_row(row) if row else None
+
+    @strawberry.field(description="Accounts this viewer may see: its own, a partner's customers, or all for finance.")
+    async def accounts(
+        self, info: Info, first: int | None = None, after: str | None = None,
+        last: int | None = None, before: str | None = None,
+    ) -> Connection[Account]:
+        settings = info.context.settings
+        page = page_request(
+            "account", first=first, after=after, last=last, before=before,
+            default_size=settings.default_page_size, max_size=settings.max_page_size,
+        )
+        rows = await queries.page_visible_accounts(info, page)
+        return connection("account", rows, ACCOUNT_ORDER, Account.from_row, lambda: queries.count_visible_accounts(info))

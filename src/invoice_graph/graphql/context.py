@@ -1,0 +1,25 @@
+"""The typed context of a GraphQL request."""
+
+from dataclasses import dataclass
+
+import strawberry
+from starlette.requests import Request
+
+from invoice_graph.config import Settings
+from invoice_graph.db.engine import Database
+from invoice_graph.domain.viewer import Viewer
+from invoice_graph.graphql.loaders import Loaders
+
+
+@dataclass(slots=True)
+class Context:
+    """What every resolver may use: the viewer, the per-request loaders and the settings."""
+
+    request: Request
+    database: Database
+    settings: Settings
+    viewer: Viewer
+    loaders: Loaders
+
+
+Info = strawberry.Info[Context, None]

@@ -1,0 +1,48 @@
+"""Opaque global IDs: the type, the owning account and the row, base64url-encoded.
+
+Carrying the account lets every lookup check the viewer before it reads the row.
+"""
+
+import base64
+import binascii
+from dataclasses import dataclass
+
+from invoice_graph.graphql.errors import BadUserInputError
+
+NODE_TYPES = frozenset(
+    {"Account", "MonthlyStatement", "StatementLine", "InvoiceTitle", "InvoiceAddress", "InvoiceApplication"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class GlobalId:
+    """A decoded ID: the object's type, its account, and its row id (the account's own for Account)."""
+
+    type_name: str
+    account_id: int
+    row_id: int
+
+
+def encode_id(type_name: str, account_id: int, row_id: int | None = None) -> str:
+    """The ID of an object; an Account's is its own id alone."""
+    raw = f"{type_name}:{account_id}" if row_id is None else f"{type_name}:{account_id}:{row_id}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_id(value: str, *, expected: str | None = None) -> GlobalId:
+    """Decode an ID, checking its form and, when given, its type.
+
+    Raises:
+        BadUserInputError: for anything that is not an ID this API made, or one of another type.
+    """
+    try:
+        raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
+        type_name, *numbers = raw.split(":")
+        ids = [int(number) for number in numbers if number.isdigit()]
+    except (binascii.Error, UnicodeDecodeError, ValueError):
+        ids, type_name, numbers = [], "", []
+    if type_name not in NODE_TYPES or len(ids) != len(numbers) or len(ids) != (1 if type_name == "Account" else 2):
+        raise BadUserInputError(f"{value!r} is not a valid ID: use an `id` returned by this API")
+    if expected is not None and type_name != expected:
+        raise BadUserInputError(f"{value!r} is the ID of a {type_name}, not of a {expected}")
+    return GlobalId(type_name, ids[0], ids[1] if len(ids) == 2 else ids[0])

@@ -1,0 +1,116 @@
+"""Keyset connections: opaque cursors over sort keys, page-size limits, and the generic types."""
+
+import base64
+import binascii
+import json
+from collections.abc import Awaitable, Callable, Sequence
+from datetime import date, datetime
+from typing import Any, Generic, TypeVar
+
+import strawberry
+
+from invoice_graph.db.paging import Ordering, Page, PageRequest
+from invoice_graph.graphql.errors import BadUserInputError
+
+NodeT = TypeVar("NodeT")
+
+# How each kind of list's sort key is read back from a cursor.
+_KEY_PARSERS: dict[str, tuple[Callable[[Any], Any], ...]] = {
+    "account": (str,),
+    "statement": (date.fromisoformat,),
+    "line": (date.fromisoformat, int),
+    "application": (datetime.fromisoformat, int),
+}
+
+
+def _plain(value: Any) -> Any:
+    return value.isoformat() if isinstance(value, date | datetime) else value
+
+
+def encode_cursor(kind: str, key: Sequence[Any]) -> str:
+    """An opaque cursor for a row's sort key."""
+    raw = json.dumps([kind, *(_plain(value) for value in key)], separators=(",", ":"))
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_cursor(kind: str, cursor: str) -> tuple[Any, ...]:
+    """The sort key inside a cursor of this kind of list.
+
+    Raises:
+        BadUserInputError: for a cursor this list did not make.
+    """
+    parsers = _KEY_PARSERS[kind]
+    try:
+        raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
+        if not isinstance(raw, list) or raw[0] != kind or len(raw) != len(parsers) + 1:
+            raise ValueError(cursor)
+        return tuple(parse(value) for parse, value in zip(parsers, raw[1:], strict=True))
+    except (binascii.Error, UnicodeDecodeError, ValueError, TypeError, IndexError) as error:
+        raise BadUserInputError(
+            f"{cursor!r} is not a cursor of this list: pass an endCursor or startCursor it returned"
+        ) from error
+
+
+def page_request(
+    kind: str, *, first: int | None, after: str | None, last: int | None, before: str | None,
+    default_size: int, max_size: int,
+) -> PageRequest:
+    """Check a connection's arguments and turn them into a PageRequest.
+
+    Raises:
+        BadUserInputError: for first and last together, a negative or too large page, or a bad cursor.
+    """
+    if first is not None and last is not None:
+        raise BadUserInputError("Pass either first or last, not both")
+    for name, size in (("first", first), ("last", last)):
+        if size is not None and not 0 <= size <= max_size:
+            raise BadUserInputError(f"{name} must be between 0 and {max_size}")
+    return PageRequest(
+        first=first if first is not None or last is not None else default_size,
+        after=decode_cursor(kind, after) if after is not None else None,
+        last=last,
+        before=decode_cursor(kind, before) if before is not None else None,
+    )
+
+
+@strawberry.type(description="Where a page sits in its list.")
+class PageInfo:
+    has_next_page: bool = strawberry.field(description="More items follow this page.")
+    has_previous_page: bool = strawberry.field(description="Items come before this page.")
+    start_cursor: str | None = strawberry.field(description="Cursor of the first item of the page.")
+    end_cursor: str | None = strawberry.field(description="Cursor of the last item of the page.")
+
+
+@strawberry.type(description="An item of a list with its cursor.")
+class Edge(Generic[NodeT]):
+    cursor: str = strawberry.field(description="Pass as `after` or `before` to page from this item.")
+    node: NodeT = strawberry.field(description="The item.")
+
+
+@strawberry.type(description="A page of a list, with the size of the whole list.")
+class Connection(Generic[NodeT]):
+    edges: list[Edge[NodeT]] = strawberry.field(description="The items of this page, in list order.")
+    page_info: PageInfo = strawberry.field(description="Where this page sits in the list.")
+    count: strawberry.Private[Callable[[], Awaitable[int]]]
+
+    @strawberry.field(description="How many items the whole list has, across every page.")
+    async def total_count(self) -> int:
+        return await self.count()
+
+
+def connection(
+    kind: str,
+    page: Page,
+    ordering: Ordering,
+    make_node: Callable[[Any], NodeT],
+    count: Callable[[], Awaitable[int]],
+) -> Connection[NodeT]:
+    """Build a connection from a page of rows; `count` is awaited only if totalCount is asked for."""
+    edges = [Edge(cursor=encode_cursor(kind, ordering.key_of(row)), node=make_node(row)) for row in page.rows]
+    info = PageInfo(
+        has_next_page=page.has_next,
+        has_previous_page=page.has_previous,
+        start_cursor=edges[0].cursor if edges else None,
+        end_cursor=edges[-1].cursor if edges else None,
+    )
+    return Connection(edges=edges, page_info=info, count=count)

@@ -1,0 +1,46 @@
+"""The schema: root fields, and the types they reach."""
+
+import asyncio
+
+import strawberry
+from strawberry.extensions import ParserCache, ValidationCache
+from strawberry.schema.config import StrawberryConfig
+
+from invoice_graph.graphql import queries
+from invoice_graph.graphql.access import visible_account
+from invoice_graph.graphql.accounts.types import Account, Viewer
+from invoice_graph.graphql.common import Node
+from invoice_graph.graphql.context import Info
+from invoice_graph.graphql.nodes import resolve_node
+from invoice_graph.graphql.scalars import SCALAR_MAP
+from invoice_graph.graphql.statements.types import MonthlyStatement, StatementLine
+
+
+@strawberry.type(description="Reads: start from `viewer`, an account by number, or any object by ID.")
+class Query:
+    @strawberry.field(description="Fetches an object by its ID; null when it does not exist for the viewer.")
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:  # noqa: A002 (the Relay name)
+        return await resolve_node(info, id)
+
+    @strawberry.field(description="Fetches objects by their IDs, in order; null for those that do not exist for the viewer.")
+    async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+        return list(await asyncio.gather(*(resolve_node(info, value) for value in ids)))
+
+    @strawberry.field(description="Who is asking, and the accounts they may see.")
+    def viewer(self, info: Info) -> Viewer:
+        return Viewer(role=info.context.viewer.role)
+
+    @strawberry.field(description="An account by its account number, when the viewer may see it.")
+    async def account(self, info: Info, account_number: str) -> Account | None:
+        row = await queries.account_by_number(info, account_number)
+        if row is None or await visible_account(info, row.id) is None:
+            return None
+        return Account.from_row(row)
+
+
+schema = strawberry.Schema(
+    query=Query,
+    types=[MonthlyStatement, StatementLine],
+    config=StrawberryConfig(scalar_map=SCALAR_MAP),
+    extensions=[ParserCache, ValidationCache],
+)

@@ -1,0 +1,161 @@
+"""Monthly statements, their lines and what can be invoiced of them."""
+
+from datetime import date, datetime
+from typing import Any
+
+import strawberry
+
+from invoice_graph.db.queries.lines import LINE_ORDER
+from invoice_graph.domain.applications import ApplicationStatus, StatementInvoiceStatus, statement_invoice_status
+from invoice_graph.domain.billing import BillingMode, Channel, ExclusionReason, LinePayment, invoiceable_fen
+from invoice_graph.domain.months import Month
+from invoice_graph.graphql.common import Money, Node
+from invoice_graph.graphql.context import Info
+from invoice_graph.graphql.ids import encode_id
+from invoice_graph.graphql.pagination import Connection, connection, page_request
+
+_EXCLUSION_COLUMNS = {
+    ExclusionReason.VOUCHER: "voucher_fen",
+    ExclusionReason.COUPON: "coupon_fen",
+    ExclusionReason.GIFT_BALANCE: "gift_balance_fen",
+    ExclusionReason.NOT_SUBSCRIPTION: "not_subscription_fen",
+    ExclusionReason.DELIVERED_BEFORE_CUTOFF: "delivered_before_cutoff_fen",
+    ExclusionReason.ISSUED_BY_MARKET_PROVIDER: "issued_by_market_provider_fen",
+}
+
+
+@strawberry.type(description="An amount of a statement that cannot be invoiced here, and why.")
+class Exclusion:
+    reason: ExclusionReason = strawberry.field(description="Why it cannot be invoiced here.")
+    amount: Money = strawberry.field(description="How much of the expense this reason takes out.")
+
+
+@strawberry.type(description="One line of the billing system in a statement.")
+class StatementLine(Node):
+    line_id: str = strawberry.field(description="The line's id in the billing system.")
+    billed_on: date = strawberry.field(description="When the line was billed (CST).")
+    product: str = strawberry.field(description="The product billed.")
+    channel: Channel = strawberry.field(description="CLOUD or MARKET.")
+    seller: str = strawberry.field(description="Who sells the product.")
+    self_operated: bool = strawberry.field(description="A MARKET product sold by the market itself.")
+    billing_mode: BillingMode = strawberry.field(description="How the product is billed.")
+    delivered_on: date | None = strawberry.field(description="When the product was delivered.")
+    amount: Money = strawberry.field(description="The payable amount of the line.")
+    voucher_amount: Money = strawberry.field(description="Paid by vouchers; never invoiceable.")
+    coupon_amount: Money = strawberry.field(description="Paid by coupons; never invoiceable.")
+    gift_balance_amount: Money = strawberry.field(description="Paid from gift balance; never invoiceable.")
+    cash_amount: Money = strawberry.field(description="Paid in cash.")
+    invoiceable_amount: Money = strawberry.field(description="The cash amount if the line is eligible, else 0.")
+    ineligible_reason: ExclusionReason | None = strawberry.field(
+        description="Why this line's cash amount cannot be invoiced here, if it cannot."
+    )
+
+    @classmethod
+    def from_row(cls, row: Any) -> "StatementLine":
+        """The line as shown to clients."""
+        reason = ExclusionReason(row.ineligible_reason) if row.ineligible_reason else None
+        payment = LinePayment(
+            row.amount_fen, row.voucher_fen, row.coupon_fen, row.gift_balance_fen, row.cash_fen
+        )
+        return cls(
+            id=strawberry.ID(encode_id("StatementLine", row.account_id, row.id)),
+            line_id=row.line_id,
+            billed_on=row.billed_on,
+            product=row.product,
+            channel=Channel(row.channel),
+            seller=row.seller,
+            self_operated=row.self_operated,
+            billing_mode=BillingMode(row.billing_mode),
+            delivered_on=row.delivered_on,
+            amount=Money.of_fen(row.amount_fen),
+            voucher_amount=Money.of_fen(row.voucher_fen),
+            coupon_amount=Money.of_fen(row.coupon_fen),
+            gift_balance_amount=Money.of_fen(row.gift_balance_fen),
+            cash_amount=Money.of_fen(row.cash_fen),
+            invoiceable_amount=Money.of_fen(invoiceable_fen(payment, reason)),
+            ineligible_reason=reason,
+        )
+
+
+@strawberry.type(description="An account's statement of one month; its totals are frozen when generated.")
+class MonthlyStatement(Node):
+    month: Month = strawberry.field(description="The statement's month.")
+    generated_at: datetime = strawberry.field(description="When the statement was generated.")
+    cloud_expense: Money = strawberry.field(description="Sum of the month's CLOUD lines.")
+    market_expense: Money = strawberry.field(description="Sum of the month's MARKET lines.")
+    total_expense: Money = strawberry.field(description="Cloud and market expense together.")
+    invoiceable_cloud: Money = strawberry.field(description="What can be invoiced of the cloud expense.")
+    invoiceable_market: Money = strawberry.field(description="What can be invoiced of the market expense.")
+    invoiceable_total: Money = strawberry.field(description="What can be invoiced of the month.")
+    exclusions: list[Exclusion] = strawberry.field(
+        description="Why the rest of the expense cannot be invoiced here; amounts add up with "
+        "invoiceableTotal to totalExpense. Reasons with nothing excluded are left out."
+    )
+    invoice_status: StatementInvoiceStatus = strawberry.field(description="Where the month stands with invoicing.")
+    account_id: strawberry.Private[int]
+    application_id: strawberry.Private[int | None]
+
+    @classmethod
+    def from_row(cls, row: Any) -> "MonthlyStatement":
+        """The statement as shown to clients; the row carries its month's active application, if any."""
+        exclusions = [
+            Exclusion(reason=reason, amount=Money.of_fen(getattr(row, column)))
+            for reason, column in _EXCLUSION_COLUMNS.items()
+            if getattr(row, column)
+        ]
+        status = ApplicationStatus(row.application_status) if row.application_status else None
+        return cls(
+            id=strawberry.ID(encode_id("MonthlyStatement", row.account_id, row.id)),
+            month=Month.of(row.month),
+            generated_at=row.generated_at,
+            cloud_expense=Money.of_fen(row.cloud_expense_fen),
+            market_expense=Money.of_fen(row.market_expense_fen),
+            total_expense=Money.of_fen(row.cloud_expense_fen + row.market_expense_fen),
+            invoiceable_cloud=Money.of_fen(row.invoiceable_cloud_fen),
+            invoiceable_market=Money.of_fen(row.invoiceable_market_fen),
+            invoiceable_total=Money.of_fen(row.invoiceable_cloud_fen + row.invoiceable_market_fen),
+            exclusions=exclusions,
+            invoice_status=statement_invoice_status(status),
+            account_id=row.account_id,
+            application_id=row.application_id,
+        )
+
+    @strawberry.field(description="The month's billing lines, in billing order.")
+    async def lines(
+        self, info: Info, first: int | None = None, after: str | None = None,
+        last: int | None = None, before: str | None = None,
+    ) -> Connection[StatementLine]:
+        settings = info.context.settings
+        page = page_request(
+            "line", first=first, after=after, last=last, before=before,
+            default_size=settings.default_page_size, max_size=settings.max_page_size,
+        )
+        loaders = info.context.loaders
+        key = (self.account_id, self.month.first_day)
+        rows = await loaders.line_pages_by_statement.load((*key, page))
+        return connection(
+            "line", rows, LINE_ORDER, StatementLine.from_row,
+            lambda: loaders.line_counts_by_statement.load(key),
+        )
+
+
+@strawberry.type(description="What can be invoiced of some months.")
+class InvoiceableTotals:
+    months: list[Month] = strawberry.field(
+        description="The generated months counted: those asked for that are not in an active application."
+    )
+    cloud: Money = strawberry.field(description="Invoiceable cloud expense.")
+    market: Money = strawberry.field(description="Invoiceable market expense.")
+    total: Money = strawberry.field(description="Invoiceable total.")
+
+    @classmethod
+    def from_row(cls, row: Any | None) -> "InvoiceableTotals":
+        """Totals from a summed row; zero when nothing matched."""
+        if row is None:
+            return cls(months=[], cloud=Money.of_fen(0), market=Money.of_fen(0), total=Money.of_fen(0))
+        return cls(
+            months=sorted(Month.of(month) for month in row.months),
+            cloud=Money.of_fen(row.cloud_fen),
+            market=Money.of_fen(row.market_fen),
+            total=Money.of_fen(row.cloud_fen + row.market_fen),
+        )
