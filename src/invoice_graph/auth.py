@@ -19,7 +19,9 @@ def _header(scope: Scope, name: bytes) -> str | None:
 def _is_ide_page(scope: Scope) -> bool:
     # GraphiQL's page itself loads without a token; the queries it sends carry one.
     accept = _header(scope, b"accept") or ""
-    return scope["method"] == "GET" and b"query=" not in scope.get("query_string", b"") and "text/html" in accept
+    return (
+        scope["method"] == "GET" and b"query=" not in scope.get("query_string", b"") and "text/html" in accept
+    )
 
 
 class BearerAuth:
@@ -48,20 +50,29 @@ class BearerAuth:
         await self.app(scope, receive, send)
 
 
+_UNAUTHENTICATED = "Send a valid token: Authorization: Bearer <token> (see `invoice-graph tokens create`)"
+
+
 async def _unauthorized(send: Send, request_id: str) -> None:
-    body = json.dumps({
-        "errors": [{
-            "message": "Send a valid token: Authorization: Bearer <token> (see `invoice-graph tokens create`)",
-            "extensions": {"code": "UNAUTHENTICATED", "requestId": request_id},
-        }]
-    }).encode()
-    await send({
-        "type": "http.response.start",
-        "status": 401,
-        "headers": [
-            (b"content-type", b"application/json"),
-            (b"www-authenticate", b'Bearer realm="invoice_graph"'),
-            (b"content-length", str(len(body)).encode()),
-        ],
-    })
+    body = json.dumps(
+        {
+            "errors": [
+                {
+                    "message": _UNAUTHENTICATED,
+                    "extensions": {"code": "UNAUTHENTICATED", "requestId": request_id},
+                }
+            ]
+        }
+    ).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 401,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"www-authenticate", b'Bearer realm="invoice_graph"'),
+                (b"content-length", str(len(body)).encode()),
+            ],
+        }
+    )
     await send({"type": "http.response.body", "body": body})

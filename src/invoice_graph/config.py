@@ -32,7 +32,7 @@ class Settings(BaseSettings):
             return None
         for prefix in ("postgres://", "postgresql://", "postgresql+psycopg://", "postgresql+psycopg2://"):
             if value.startswith(prefix):
-                return "postgresql+asyncpg://" + value[len(prefix):]
+                return "postgresql+asyncpg://" + value[len(prefix) :]
         if not value.startswith("postgresql+asyncpg://"):
             raise ValueError("DATABASE_URL must be a PostgreSQL URL, e.g. postgresql://user@host/db")
         return value

@@ -24,11 +24,17 @@ class Api:
     database: Database
     statements: list[str] = field(default_factory=list)
 
-    async def post(self, query: str, variables: dict[str, Any] | None = None, *, token: str | None) -> httpx.Response:
+    async def post(
+        self, query: str, variables: dict[str, Any] | None = None, *, token: str | None
+    ) -> httpx.Response:
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        return await self.client.post("/graphql", json={"query": query, "variables": variables or {}}, headers=headers)
+        return await self.client.post(
+            "/graphql", json={"query": query, "variables": variables or {}}, headers=headers
+        )
 
-    async def query(self, query: str, variables: dict[str, Any] | None = None, *, token: str) -> dict[str, Any]:
+    async def query(
+        self, query: str, variables: dict[str, Any] | None = None, *, token: str
+    ) -> dict[str, Any]:
         """The JSON body of a request that must answer 200."""
         response = await self.post(query, variables, token=token)
         assert response.status_code == 200, response.text

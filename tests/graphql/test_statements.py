@@ -39,15 +39,37 @@ query Lines($number: String!, $month: Month!, $first: Int, $after: String) {
 
 async def test_statement_follows_the_rules(api: Api, tmp_path: Path) -> None:
     # given a month with every kind of line
-    await make_statements(api.database, tmp_path, [
-        line(line_id="ok", amount="100.00", voucher_amount="10.00", coupon_amount="5.00",
-             gift_balance_amount="2.50", cash_amount="82.50"),
-        line(line_id="payg", billing_mode="PAY_AS_YOU_GO", delivered_on="", amount="30.00", cash_amount="30.00"),
-        line(line_id="old", delivered_on="2018-01-31", amount="20.00", cash_amount="20.00"),
-        line(line_id="mkt", channel="MARKET", seller="ISV", amount="40.00", cash_amount="40.00"),
-        line(line_id="self", channel="MARKET", seller="Market", self_operated="true",
-             amount="7.00", cash_amount="7.00"),
-    ])
+    await make_statements(
+        api.database,
+        tmp_path,
+        [
+            line(
+                line_id="ok",
+                amount="100.00",
+                voucher_amount="10.00",
+                coupon_amount="5.00",
+                gift_balance_amount="2.50",
+                cash_amount="82.50",
+            ),
+            line(
+                line_id="payg",
+                billing_mode="PAY_AS_YOU_GO",
+                delivered_on="",
+                amount="30.00",
+                cash_amount="30.00",
+            ),
+            line(line_id="old", delivered_on="2018-01-31", amount="20.00", cash_amount="20.00"),
+            line(line_id="mkt", channel="MARKET", seller="ISV", amount="40.00", cash_amount="40.00"),
+            line(
+                line_id="self",
+                channel="MARKET",
+                seller="Market",
+                self_operated="true",
+                amount="7.00",
+                cash_amount="7.00",
+            ),
+        ],
+    )
     token = await api.token(Role.CUSTOMER, account="A-1")
     # when the customer reads its statements
     body = await api.query(STATEMENTS, {"number": "A-1"}, token=token)
@@ -63,8 +85,12 @@ async def test_statement_follows_the_rules(api: Api, tmp_path: Path) -> None:
     assert statement["invoiceableMarket"]["amount"] == "7.00"
     assert statement["invoiceableTotal"]["amount"] == "89.50"
     assert {e["reason"]: e["amount"]["amount"] for e in statement["exclusions"]} == {
-        "VOUCHER": "10.00", "COUPON": "5.00", "GIFT_BALANCE": "2.50", "NOT_SUBSCRIPTION": "30.00",
-        "DELIVERED_BEFORE_CUTOFF": "20.00", "ISSUED_BY_MARKET_PROVIDER": "40.00",
+        "VOUCHER": "10.00",
+        "COUPON": "5.00",
+        "GIFT_BALANCE": "2.50",
+        "NOT_SUBSCRIPTION": "30.00",
+        "DELIVERED_BEFORE_CUTOFF": "20.00",
+        "ISSUED_BY_MARKET_PROVIDER": "40.00",
     }
     assert statement["invoiceStatus"] == "NOT_INVOICED"
 
@@ -90,18 +116,26 @@ async def test_statements_page_newest_first_with_cursors(api: Api, tmp_path: Pat
 
 
 async def test_lines_are_paged_in_billing_order(api: Api, tmp_path: Path) -> None:
-    await make_statements(api.database, tmp_path, [
-        line(line_id=f"L{day:02d}", billed_on=f"2024-03-{day:02d}") for day in (9, 3, 27, 14, 1)
-    ])
+    await make_statements(
+        api.database,
+        tmp_path,
+        [line(line_id=f"L{day:02d}", billed_on=f"2024-03-{day:02d}") for day in (9, 3, 27, 14, 1)],
+    )
     token = await api.token(Role.CUSTOMER, account="A-1")
     first = await api.query(LINES, {"number": "A-1", "month": "2024-03", "first": 2}, token=token)
     page = first["data"]["account"]["statement"]["lines"]
     assert page["totalCount"] == 5
     assert [e["node"]["lineId"] for e in page["edges"]] == ["L01", "L03"]
     rest = await api.query(
-        LINES, {"number": "A-1", "month": "2024-03", "first": 10, "after": page["pageInfo"]["endCursor"]}, token=token
+        LINES,
+        {"number": "A-1", "month": "2024-03", "first": 10, "after": page["pageInfo"]["endCursor"]},
+        token=token,
     )
-    assert [e["node"]["lineId"] for e in rest["data"]["account"]["statement"]["lines"]["edges"]] == ["L09", "L14", "L27"]
+    assert [e["node"]["lineId"] for e in rest["data"]["account"]["statement"]["lines"]["edges"]] == [
+        "L09",
+        "L14",
+        "L27",
+    ]
 
 
 async def test_a_month_without_statement_is_null(api: Api, tmp_path: Path) -> None:

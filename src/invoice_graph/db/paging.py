@@ -74,7 +74,9 @@ def paged(
         query = query.where(_after(ordering, page.after, forward=True))
     if page.before is not None:
         query = query.where(_after(ordering, page.before, forward=False))
-    rank = func.row_number().over(partition_by=list(parent) or None, order_by=_order_by(ordering, reverse=page.backwards))
+    rank = func.row_number().over(
+        partition_by=list(parent) or None, order_by=_order_by(ordering, reverse=page.backwards)
+    )
     ranked = query.add_columns(rank.label("page_rank")).subquery()
     return select(ranked).where(ranked.c.page_rank <= page.size + 1).order_by(ranked.c.page_rank)
 

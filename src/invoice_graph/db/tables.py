@@ -109,9 +109,7 @@ class BillingLine(SQLModel, table=True):
             "ineligible_reason IS NULL OR " + _one_of("ineligible_reason", ExclusionReason),
             name="ineligible_reason",
         ),
-        CheckConstraint(
-            "voucher_fen + coupon_fen + gift_balance_fen + cash_fen = amount_fen", name="parts"
-        ),
+        CheckConstraint("voucher_fen + coupon_fen + gift_balance_fen + cash_fen = amount_fen", name="parts"),
     )
 
     account_id: int = _account_key()
@@ -195,7 +193,9 @@ class InvoiceTitle(SQLModel, table=True):
     __tablename__ = "invoice_titles"
     __table_args__ = (
         Index(
-            "uq_invoice_titles_default", "account_id", unique=True,
+            "uq_invoice_titles_default",
+            "account_id",
+            unique=True,
             postgresql_where=text("is_default"),
         ),
         CheckConstraint(_one_of("kind", TitleKind), name="kind"),
@@ -223,7 +223,9 @@ class InvoiceAddress(SQLModel, table=True):
     __tablename__ = "invoice_addresses"
     __table_args__ = (
         Index(
-            "uq_invoice_addresses_default", "account_id", unique=True,
+            "uq_invoice_addresses_default",
+            "account_id",
+            unique=True,
             postgresql_where=text("is_default"),
         ),
     )
@@ -299,7 +301,10 @@ class InvoiceApplicationMonth(SQLModel, table=True):
             ["invoice_applications.account_id", "invoice_applications.id"],
         ),
         Index(
-            "uq_invoice_application_months_active", "account_id", "month", unique=True,
+            "uq_invoice_application_months_active",
+            "account_id",
+            "month",
+            unique=True,
             postgresql_where=text("active"),
         ),
     )

@@ -27,7 +27,7 @@ def parse_amount(text: str) -> Decimal:
     stripped = text.strip()
     if not _AMOUNT.match(stripped):
         raise InvalidAmountError(
-            f"{text!r} is not an amount: write digits with at most two decimals, e.g. \"1234.50\""
+            f'{text!r} is not an amount: write digits with at most two decimals, e.g. "1234.50"'
         )
     return Decimal(stripped)
 

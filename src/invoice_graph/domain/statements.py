@@ -49,9 +49,7 @@ class StatementTotals:
     market_expense: int = 0
     invoiceable_cloud: int = 0
     invoiceable_market: int = 0
-    exclusions: dict[ExclusionReason, int] = field(
-        default_factory=lambda: dict.fromkeys(ExclusionReason, 0)
-    )
+    exclusions: dict[ExclusionReason, int] = field(default_factory=lambda: dict.fromkeys(ExclusionReason, 0))
 
     @property
     def total_expense(self) -> int:

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 import strawberry
 from starlette.requests import Request
+from starlette.websockets import WebSocket
 
 from invoice_graph.config import Settings
 from invoice_graph.db.engine import Database
@@ -15,7 +16,7 @@ from invoice_graph.graphql.loaders import Loaders
 class Context:
     """What every resolver may use: the viewer, the per-request loaders and the settings."""
 
-    request: Request
+    request: Request | WebSocket
     database: Database
     settings: Settings
     viewer: Viewer

@@ -41,7 +41,11 @@ def decode_id(value: str, *, expected: str | None = None) -> GlobalId:
         ids = [int(number) for number in numbers if number.isdigit()]
     except (binascii.Error, UnicodeDecodeError, ValueError):
         ids, type_name, numbers = [], "", []
-    if type_name not in NODE_TYPES or len(ids) != len(numbers) or len(ids) != (1 if type_name == "Account" else 2):
+    if (
+        type_name not in NODE_TYPES
+        or len(ids) != len(numbers)
+        or len(ids) != (1 if type_name == "Account" else 2)
+    ):
         raise BadUserInputError(f"{value!r} is not a valid ID: use an `id` returned by this API")
     if expected is not None and type_name != expected:
         raise BadUserInputError(f"{value!r} is the ID of a {type_name}, not of a {expected}")

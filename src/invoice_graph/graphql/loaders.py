@@ -116,7 +116,8 @@ class Loaders:
             months = group[0][1]
             async with self.database.read() as connection:
                 sums = await statements.sum_invoiceable_by_account_ids(
-                    connection=connection, account_ids=[key[0] for key in group],
+                    connection=connection,
+                    account_ids=[key[0] for key in group],
                     months=list(months) if months is not None else None,
                 )
             return {key: sums[key[0]] for key in group if key[0] in sums}

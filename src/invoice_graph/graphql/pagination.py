@@ -52,8 +52,14 @@ def decode_cursor(kind: str, cursor: str) -> tuple[Any, ...]:
 
 
 def page_request(
-    kind: str, *, first: int | None, after: str | None, last: int | None, before: str | None,
-    default_size: int, max_size: int,
+    kind: str,
+    *,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+    default_size: int,
+    max_size: int,
 ) -> PageRequest:
     """Check a connection's arguments and turn them into a PageRequest.
 

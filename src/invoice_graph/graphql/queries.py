@@ -10,7 +10,9 @@ from invoice_graph.graphql.context import Info
 async def page_visible_accounts(info: Info, page: PageRequest) -> Page:
     """A page of the accounts the viewer may see."""
     async with info.context.database.read() as connection:
-        return await accounts.page_visible_accounts(connection=connection, viewer=info.context.viewer, page=page)
+        return await accounts.page_visible_accounts(
+            connection=connection, viewer=info.context.viewer, page=page
+        )
 
 
 async def count_visible_accounts(info: Info) -> int:

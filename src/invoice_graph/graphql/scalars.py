@@ -1,6 +1,7 @@
 """Strict scalars: Decimal accepts only two-decimal strings, Month only "YYYY-MM"."""
 
 from decimal import Decimal
+
 import strawberry
 from strawberry.types.scalar import ScalarDefinition
 

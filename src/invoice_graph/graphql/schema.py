@@ -19,10 +19,12 @@ from invoice_graph.graphql.statements.types import MonthlyStatement, StatementLi
 @strawberry.type(description="Reads: start from `viewer`, an account by number, or any object by ID.")
 class Query:
     @strawberry.field(description="Fetches an object by its ID; null when it does not exist for the viewer.")
-    async def node(self, info: Info, id: strawberry.ID) -> Node | None:  # noqa: A002 (the Relay name)
+    async def node(self, info: Info, id: strawberry.ID) -> Node | None:
         return await resolve_node(info, id)
 
-    @strawberry.field(description="Fetches objects by their IDs, in order; null for those that do not exist for the viewer.")
+    @strawberry.field(
+        description="Fetches objects by their IDs, in order; null for those that do not exist for the viewer."
+    )
     async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
         return list(await asyncio.gather(*(resolve_node(info, value) for value in ids)))
 

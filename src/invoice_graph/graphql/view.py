@@ -6,6 +6,7 @@ from typing import Any
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse
 from strawberry.schema import BaseSchema
@@ -13,6 +14,7 @@ from strawberry.types import ExecutionResult
 
 from invoice_graph.config import Settings
 from invoice_graph.db.engine import Database
+from invoice_graph.domain.viewer import NOBODY
 from invoice_graph.graphql.context import Context
 from invoice_graph.graphql.errors import BadUserInputError, ErrorCode, ForbiddenError
 from invoice_graph.graphql.loaders import Loaders
@@ -58,12 +60,12 @@ class GraphQLView(GraphQL[Context, None]):
         self.settings = settings
         self.database = database
 
-    async def get_context(self, request: Request, response: Response | Any) -> Context:
+    async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         return Context(
             request=request,
             database=self.database,
             settings=self.settings,
-            viewer=request.state.viewer,
+            viewer=getattr(request.state, "viewer", NOBODY),
             loaders=Loaders(self.database),
         )
 

@@ -38,11 +38,26 @@ class ImportResult:
 def _record(number: int, line: BillingLine) -> tuple[Any, ...]:
     pay = line.payment
     return (
-        number, line.account_number, line.account_name, line.partner, line.line_id,
-        line.month.first_day, line.billed_on, line.product, line.channel.value, line.seller,
-        line.self_operated, line.billing_mode.value, line.delivered_on, pay.amount, pay.voucher,
-        pay.coupon, pay.gift_balance, pay.cash,
-        line.ineligible_reason.value if line.ineligible_reason else None, line.content_hash,
+        number,
+        line.account_number,
+        line.account_name,
+        line.partner,
+        line.line_id,
+        line.month.first_day,
+        line.billed_on,
+        line.product,
+        line.channel.value,
+        line.seller,
+        line.self_operated,
+        line.billing_mode.value,
+        line.delivered_on,
+        pay.amount,
+        pay.voucher,
+        pay.coupon,
+        pay.gift_balance,
+        pay.cash,
+        line.ineligible_reason.value if line.ineligible_reason else None,
+        line.content_hash,
     )
 
 
@@ -101,11 +116,15 @@ async def import_billing_file(
     problems: list[RowProblem] = []
     async with database.transaction() as connection:
         # Statement generation takes this lock exclusively: a month cannot be generated mid-import.
-        await connection.execute(text("SELECT pg_advisory_xact_lock_shared(:key)"), {"key": queries.GENERATION_LOCK})
+        await connection.execute(
+            text("SELECT pg_advisory_xact_lock_shared(:key)"), {"key": queries.GENERATION_LOCK}
+        )
         try:
             rows = await _stage(connection, path, problems, on_progress)
         except UnicodeDecodeError as error:
-            raise ImportRejectedError([RowProblem(0, "-", f"the file is not UTF-8 text ({error.reason})")]) from error
+            raise ImportRejectedError(
+                [RowProblem(0, "-", f"the file is not UTF-8 text ({error.reason})")]
+            ) from error
         if not problems:
             problems.extend(await queries.find_conflicts(connection=connection))
         if problems:

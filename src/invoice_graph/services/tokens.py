@@ -53,8 +53,13 @@ async def _scope(
 
 
 async def create_token(
-    database: Database, *, role: Role, account_number: str | None = None, partner_code: str | None = None,
-    label: str | None = None, expires_at: datetime | None = None,
+    database: Database,
+    *,
+    role: Role,
+    account_number: str | None = None,
+    partner_code: str | None = None,
+    label: str | None = None,
+    expires_at: datetime | None = None,
 ) -> CreatedToken:
     """Make a token for a role and its scope.
 
@@ -76,8 +81,13 @@ async def create_token(
     secret = PREFIX + secrets.token_urlsafe(32)
     async with database.transaction() as connection:
         token_id = await queries.insert_token(
-            connection=connection, token_hash=hash_token(secret), role=role.value, account_id=account_id,
-            partner_id=partner_id, label=label, expires_at=expires_at,
+            connection=connection,
+            token_hash=hash_token(secret),
+            role=role.value,
+            account_id=account_id,
+            partner_id=partner_id,
+            label=label,
+            expires_at=expires_at,
         )
     return CreatedToken(id=token_id, secret=secret)
 

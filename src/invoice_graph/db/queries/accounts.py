@@ -34,9 +34,7 @@ def _visible(viewer: Viewer) -> Select[Any]:
     return query
 
 
-async def page_visible_accounts(
-    *, connection: AsyncConnection, viewer: Viewer, page: PageRequest
-) -> Page:
+async def page_visible_accounts(*, connection: AsyncConnection, viewer: Viewer, page: PageRequest) -> Page:
     """A page of the accounts a viewer may see, by account number."""
     pages = await fetch_pages(connection, _visible(viewer), parent=(), ordering=ACCOUNT_ORDER, page=page)
     return pages.get((), EMPTY_PAGE)

@@ -14,9 +14,26 @@ from invoice_graph.domain.months import Month
 GENERATION_LOCK = 7_401_200
 
 STAGING_COLUMNS = (
-    "row_number", "account_number", "account_name", "partner", "line_id", "month", "billed_on",
-    "product", "channel", "seller", "self_operated", "billing_mode", "delivered_on", "amount_fen",
-    "voucher_fen", "coupon_fen", "gift_balance_fen", "cash_fen", "ineligible_reason", "content_hash",
+    "row_number",
+    "account_number",
+    "account_name",
+    "partner",
+    "line_id",
+    "month",
+    "billed_on",
+    "product",
+    "channel",
+    "seller",
+    "self_operated",
+    "billing_mode",
+    "delivered_on",
+    "amount_fen",
+    "voucher_fen",
+    "coupon_fen",
+    "gift_balance_fen",
+    "cash_fen",
+    "ineligible_reason",
+    "content_hash",
 )
 _LINE_COLUMNS = ", ".join(STAGING_COLUMNS[4:])
 
@@ -63,6 +80,7 @@ SET name = EXCLUDED.name, partner_id = COALESCE(EXCLUDED.partner_id, accounts.pa
 WHERE accounts.name IS DISTINCT FROM EXCLUDED.name
    OR accounts.partner_id IS DISTINCT FROM COALESCE(EXCLUDED.partner_id, accounts.partner_id)
 """
+# Built from the constant column list, never from input.
 _INSERT_LINES = f"""
 INSERT INTO billing_lines (account_id, {_LINE_COLUMNS})
 SELECT DISTINCT ON (s.line_id) a.id, {", ".join("s." + c for c in STAGING_COLUMNS[4:])}
@@ -70,7 +88,7 @@ FROM import_lines s JOIN accounts a ON a.account_number = s.account_number
 WHERE NOT EXISTS (SELECT 1 FROM billing_lines b WHERE b.line_id = s.line_id)
 ORDER BY s.line_id, s.row_number
 ON CONFLICT (account_id, line_id) DO NOTHING
-"""
+"""  # noqa: S608
 
 
 async def create_staging_table(*, connection: AsyncConnection) -> None:
@@ -96,14 +114,16 @@ async def find_conflicts(*, connection: AsyncConnection) -> list[RowProblem]:
     ]
     problems += [
         RowProblem(
-            row.row_number, "line_id",
+            row.row_number,
+            "line_id",
             f"{row.line_id!r} was imported before with other content; lines cannot change once imported",
         )
         for row in await connection.execute(text(_CHANGED_SINCE))
     ]
     problems += [
         RowProblem(
-            row.row_number, "billed_on",
+            row.row_number,
+            "billed_on",
             f"the statement of {Month.of(row.month)} is already generated; new lines cannot be added to it",
         )
         for row in await connection.execute(text(_INTO_GENERATED_MONTH))
@@ -115,13 +135,13 @@ async def upsert_accounts(*, connection: AsyncConnection) -> int:
     """Create the file's partners and accounts and rename changed accounts; returns accounts touched."""
     await connection.execute(text(_UPSERT_PARTNERS))
     result = await connection.execute(text(_UPSERT_ACCOUNTS))
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    return int(result.rowcount)
 
 
 async def insert_new_lines(*, connection: AsyncConnection) -> int:
     """Insert the lines not imported before; returns how many."""
     result = await connection.execute(text(_INSERT_LINES))
-    return int(result.rowcount)  # type: ignore[attr-defined]
+    return int(result.rowcount)
 
 
 _DUE_MONTHS = """
@@ -143,6 +163,7 @@ def _sum(column: str, condition: str | None = None) -> str:
     return f"COALESCE(sum({column}){where}, 0)"
 
 
+# Built from constant column names, never from input.
 _GENERATE = f"""
 INSERT INTO statements (
     account_id, month, generated_at, cloud_expense_fen, market_expense_fen, invoiceable_cloud_fen,
@@ -160,7 +181,7 @@ SELECT account_id, month, :now,
     {_sum("cash_fen", "ineligible_reason = 'ISSUED_BY_MARKET_PROVIDER'")}
 FROM billing_lines WHERE month = ANY(:months)
 GROUP BY account_id, month
-"""
+"""  # noqa: S608
 
 
 async def generate_statements(
@@ -180,4 +201,4 @@ async def generate_statements(
         text("INSERT INTO statement_runs (month, generated_at) SELECT unnest(CAST(:months AS date[])), :now"),
         {"months": months, "now": now},
     )
-    return months, int(created.rowcount)  # type: ignore[attr-defined]
+    return months, int(created.rowcount)

@@ -81,8 +81,11 @@ async def page_statements_by_account_ids(
 ) -> dict[tuple[Any, ...], Page]:
     """Each account's page of statements, newest month first, keyed by (account_id,)."""
     return await fetch_pages(
-        connection, _filtered(account_ids, where), parent=(statements.c.account_id,),
-        ordering=STATEMENT_ORDER, page=page,
+        connection,
+        _filtered(account_ids, where),
+        parent=(statements.c.account_id,),
+        ordering=STATEMENT_ORDER,
+        page=page,
     )
 
 

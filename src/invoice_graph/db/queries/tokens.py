@@ -10,14 +10,26 @@ from invoice_graph.db.tables import access_tokens, accounts, partners
 
 
 async def insert_token(
-    *, connection: AsyncConnection, token_hash: str, role: str, account_id: int | None,
-    partner_id: int | None, label: str | None, expires_at: datetime | None,
+    *,
+    connection: AsyncConnection,
+    token_hash: str,
+    role: str,
+    account_id: int | None,
+    partner_id: int | None,
+    label: str | None,
+    expires_at: datetime | None,
 ) -> int:
     """Store a token's hash and scope; returns its id."""
     query = (
         access_tokens.insert()
-        .values(token_hash=token_hash, role=role, account_id=account_id, partner_id=partner_id,
-                label=label, expires_at=expires_at)
+        .values(
+            token_hash=token_hash,
+            role=role,
+            account_id=account_id,
+            partner_id=partner_id,
+            label=label,
+            expires_at=expires_at,
+        )
         .returning(access_tokens.c.id)
     )
     return int((await connection.execute(query)).scalar_one())
@@ -35,13 +47,15 @@ async def get_live_token(*, connection: AsyncConnection, token_hash: str, now: d
 
 async def revoke_token(*, connection: AsyncConnection, token_id: int | None, token_hash: str | None) -> bool:
     """Revoke a token by id or hash; False when there is no such live token."""
-    condition = access_tokens.c.id == token_id if token_id is not None else access_tokens.c.token_hash == token_hash
+    condition = (
+        access_tokens.c.id == token_id if token_id is not None else access_tokens.c.token_hash == token_hash
+    )
     query = (
         update(access_tokens)
         .where(condition, access_tokens.c.revoked_at.is_(None))
         .values(revoked_at=func.now())
     )
-    return bool((await connection.execute(query)).rowcount)  # type: ignore[attr-defined]
+    return bool((await connection.execute(query)).rowcount)
 
 
 async def get_account_id(*, connection: AsyncConnection, account_number: str) -> int | None:

@@ -36,9 +36,15 @@ class Account(Node):
 
     @strawberry.field(description="Generated monthly statements, newest month first.")
     async def statements(
-        self, info: Info, first: int | None = None, after: str | None = None,
-        last: int | None = None, before: str | None = None,
-        from_: Annotated[Month | None, strawberry.argument(name="from", description="Earliest month.")] = None,
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        from_: Annotated[
+            Month | None, strawberry.argument(name="from", description="Earliest month.")
+        ] = None,
         to: Annotated[Month | None, strawberry.argument(description="Latest month.")] = None,
         invoice_status: Annotated[
             StatementInvoiceStatus | None, strawberry.argument(description="Only months in this state.")
@@ -46,8 +52,13 @@ class Account(Node):
     ) -> Connection[MonthlyStatement]:
         settings = info.context.settings
         page = page_request(
-            "statement", first=first, after=after, last=last, before=before,
-            default_size=settings.default_page_size, max_size=settings.max_page_size,
+            "statement",
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            default_size=settings.default_page_size,
+            max_size=settings.max_page_size,
         )
         where = StatementFilter(
             from_month=from_.first_day if from_ else None,
@@ -57,7 +68,10 @@ class Account(Node):
         loaders = info.context.loaders
         rows = await loaders.statement_pages_by_account.load((self.account_id, where, page))
         return connection(
-            "statement", rows, STATEMENT_ORDER, MonthlyStatement.from_row,
+            "statement",
+            rows,
+            STATEMENT_ORDER,
+            MonthlyStatement.from_row,
             lambda: loaders.statement_counts_by_account.load((self.account_id, where)),
         )
 
@@ -67,7 +81,8 @@ class Account(Node):
         return MonthlyStatement.from_row(row) if row else None
 
     @strawberry.field(
-        description="Totals that can still be invoiced; all not-yet-invoiced generated months when months is omitted."
+        description="Totals that can still be invoiced; all not-yet-invoiced generated months when "
+        "months is omitted."
     )
     async def invoiceable_totals(self, info: Info, months: list[Month] | None = None) -> InvoiceableTotals:
         key = tuple(sorted({month.first_day for month in months})) if months is not None else None
@@ -87,15 +102,28 @@ class Viewer:
         row = await visible_account(info, account_id)
         return Account.from_row(row) if row else None
 
-    @strawberry.field(description="Accounts this viewer may see: its own, a partner's customers, or all for finance.")
+    @strawberry.field(
+        description="Accounts this viewer may see: its own, a partner's customers, or all for finance."
+    )
     async def accounts(
-        self, info: Info, first: int | None = None, after: str | None = None,
-        last: int | None = None, before: str | None = None,
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[Account]:
         settings = info.context.settings
         page = page_request(
-            "account", first=first, after=after, last=last, before=before,
-            default_size=settings.default_page_size, max_size=settings.max_page_size,
+            "account",
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            default_size=settings.default_page_size,
+            max_size=settings.max_page_size,
         )
         rows = await queries.page_visible_accounts(info, page)
-        return connection("account", rows, ACCOUNT_ORDER, Account.from_row, lambda: queries.count_visible_accounts(info))
+        return connection(
+            "account", rows, ACCOUNT_ORDER, Account.from_row, lambda: queries.count_visible_accounts(info)
+        )

@@ -6,7 +6,11 @@ from typing import Any
 import strawberry
 
 from invoice_graph.db.queries.lines import LINE_ORDER
-from invoice_graph.domain.applications import ApplicationStatus, StatementInvoiceStatus, statement_invoice_status
+from invoice_graph.domain.applications import (
+    ApplicationStatus,
+    StatementInvoiceStatus,
+    statement_invoice_status,
+)
 from invoice_graph.domain.billing import BillingMode, Channel, ExclusionReason, LinePayment, invoiceable_fen
 from invoice_graph.domain.months import Month
 from invoice_graph.graphql.common import Money, Node
@@ -45,7 +49,9 @@ class StatementLine(Node):
     coupon_amount: Money = strawberry.field(description="Paid by coupons; never invoiceable.")
     gift_balance_amount: Money = strawberry.field(description="Paid from gift balance; never invoiceable.")
     cash_amount: Money = strawberry.field(description="Paid in cash.")
-    invoiceable_amount: Money = strawberry.field(description="The cash amount if the line is eligible, else 0.")
+    invoiceable_amount: Money = strawberry.field(
+        description="The cash amount if the line is eligible, else 0."
+    )
     ineligible_reason: ExclusionReason | None = strawberry.field(
         description="Why this line's cash amount cannot be invoiced here, if it cannot."
     )
@@ -91,7 +97,9 @@ class MonthlyStatement(Node):
         description="Why the rest of the expense cannot be invoiced here; amounts add up with "
         "invoiceableTotal to totalExpense. Reasons with nothing excluded are left out."
     )
-    invoice_status: StatementInvoiceStatus = strawberry.field(description="Where the month stands with invoicing.")
+    invoice_status: StatementInvoiceStatus = strawberry.field(
+        description="Where the month stands with invoicing."
+    )
     account_id: strawberry.Private[int]
     application_id: strawberry.Private[int | None]
 
@@ -122,19 +130,31 @@ class MonthlyStatement(Node):
 
     @strawberry.field(description="The month's billing lines, in billing order.")
     async def lines(
-        self, info: Info, first: int | None = None, after: str | None = None,
-        last: int | None = None, before: str | None = None,
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
     ) -> Connection[StatementLine]:
         settings = info.context.settings
         page = page_request(
-            "line", first=first, after=after, last=last, before=before,
-            default_size=settings.default_page_size, max_size=settings.max_page_size,
+            "line",
+            first=first,
+            after=after,
+            last=last,
+            before=before,
+            default_size=settings.default_page_size,
+            max_size=settings.max_page_size,
         )
         loaders = info.context.loaders
         key = (self.account_id, self.month.first_day)
         rows = await loaders.line_pages_by_statement.load((*key, page))
         return connection(
-            "line", rows, LINE_ORDER, StatementLine.from_row,
+            "line",
+            rows,
+            LINE_ORDER,
+            StatementLine.from_row,
             lambda: loaders.line_counts_by_statement.load(key),
         )
 

@@ -1,0 +1,72 @@
+"""Malformed IDs, cursors, page sizes and scalars answer BAD_USER_INPUT, never an internal error."""
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from invoice_graph.domain.viewer import Role
+from invoice_graph.graphql.ids import encode_id
+from tests.factories import line, make_statements
+from tests.graphql.conftest import Api
+
+NODE = "query($id: ID!) { node(id: $id) { id } }"
+STATEMENTS = """
+query($after: String, $first: Int, $from: Month) { viewer { account {
+  statements(after: $after, first: $first, from: $from) { totalCount } } } }
+"""
+TOTALS = """
+query($months: [Month!]) { viewer { account { invoiceableTotals(months: $months) { total { amount } } } } }
+"""
+
+
+@pytest.fixture
+async def token(api: Api, tmp_path: Path) -> str:
+    await make_statements(api.database, tmp_path, [line()])
+    return await api.token(Role.CUSTOMER, account="A-1")
+
+
+def _codes(body: dict[str, Any]) -> list[str]:
+    return [error["extensions"]["code"] for error in body.get("errors", [])]
+
+
+@pytest.mark.parametrize(
+    "value", ["", "nonsense", "QWNjb3VudDp4", encode_id("Statement", 1, 1), "!!!", "TW9udGhseVN0YXRlbWVudDox"]
+)
+async def test_malformed_ids(api: Api, token: str, value: str) -> None:
+    body = await api.query(NODE, {"id": value}, token=token)
+    assert _codes(body) == ["BAD_USER_INPUT"]
+
+
+@pytest.mark.parametrize(
+    "variables",
+    [
+        {"after": "not-a-cursor"},
+        {"after": "WyJsaW5lIiwiMjAyNC0wMy0wMSIsMV0"},  # a line cursor given to statements
+        {"first": -1},
+        {"first": 101},
+        {"from": "2024-13"},
+        {"from": "March"},
+        {"from": 202403},
+    ],
+)
+async def test_malformed_connection_arguments(api: Api, token: str, variables: dict[str, Any]) -> None:
+    body = await api.query(STATEMENTS, variables, token=token)
+    assert _codes(body) == ["BAD_USER_INPUT"]
+
+
+async def test_malformed_literal_in_the_document(api: Api, token: str) -> None:
+    body = await api.query('{ viewer { account { statement(month: "24-3") { id } } } }', token=token)
+    assert _codes(body) == ["BAD_USER_INPUT"]
+
+
+async def test_unknown_fields_are_validation_errors(api: Api, token: str) -> None:
+    body = await api.query("{ viewer { nope } }", token=token)
+    assert _codes(body) == ["GRAPHQL_VALIDATION_FAILED"]
+
+
+async def test_invoiceable_totals_of_chosen_months(api: Api, token: str) -> None:
+    body = await api.query(TOTALS, {"months": ["2024-03", "2024-04"]}, token=token)
+    assert body["data"]["viewer"]["account"]["invoiceableTotals"]["total"]["amount"] == "100.00"
+    body = await api.query(TOTALS, {"months": ["2024-04"]}, token=token)
+    assert body["data"]["viewer"]["account"]["invoiceableTotals"]["total"]["amount"] == "0.00"
