@@ -42,3 +42,11 @@ class DomainError(Exception):
         self.code = code
         self.message = message
         self.field = list(field) if field is not None else None
+
+
+class InvalidInputError(Exception):
+    """Several rule failures found at once, e.g. every bad field of an input."""
+
+    def __init__(self, errors: Sequence[DomainError]) -> None:
+        super().__init__("; ".join(error.message for error in errors))
+        self.errors = list(errors)

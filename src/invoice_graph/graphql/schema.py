@@ -11,6 +11,7 @@ from invoice_graph.graphql.access import visible_account
 from invoice_graph.graphql.accounts.types import Account, Viewer
 from invoice_graph.graphql.common import Node
 from invoice_graph.graphql.context import Info
+from invoice_graph.graphql.mutations import Mutation
 from invoice_graph.graphql.nodes import resolve_node
 from invoice_graph.graphql.scalars import SCALAR_MAP
 from invoice_graph.graphql.statements.types import MonthlyStatement, StatementLine
@@ -42,6 +43,7 @@ class Query:
 
 schema = strawberry.Schema(
     query=Query,
+    mutation=Mutation,
     types=[MonthlyStatement, StatementLine],
     config=StrawberryConfig(scalar_map=SCALAR_MAP),
     extensions=[ParserCache, ValidationCache],
