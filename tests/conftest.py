@@ -6,8 +6,11 @@ folder. Tests that use `database` start from empty tables.
 """
 
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import asyncpg
 import pytest
@@ -25,13 +28,18 @@ def _plain_dsn(url: str) -> str:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def database_url() -> Iterator[str]:
     """A database of this run's own, migrated to head."""
     server_url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
     if not server_url:
-        url, server = start_embedded(tmp_path_factory.mktemp("pg"), database="invoice_graph_test")
+        # Not under pytest's temp folder: a later pytest session resets its mode to 0700, and the
+        # embedded server runs as its own user when the tests run as root.
+        folder = Path(tempfile.mkdtemp(prefix="invoice-graph-test-"))
+        folder.chmod(0o755)
+        url, server = start_embedded(folder, database="invoice_graph_test")
         yield url
         server.cleanup()
+        shutil.rmtree(folder, ignore_errors=True)
         return
     base = Settings(database_url=server_url).database_url
     assert base is not None

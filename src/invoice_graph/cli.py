@@ -82,7 +82,7 @@ def _database_url(settings: Settings) -> Iterator[str]:
     except Exception as error:  # pgserver raises bare exceptions of its own
         _fail(f"could not start the embedded PostgreSQL in {settings.data_dir}: {error}")
     yield url
-    del server  # the embedded server (if any) is stopped at exit once no handle is left
+    del server  # held until here; the embedded server (if any) stops when the process exits
 
 
 async def _prepare(database: Database, *, migrate_first: bool) -> None:
@@ -153,15 +153,22 @@ async def _nothing(_: Database) -> None:
 
 
 def _serve(settings: Settings, url: str, host: str, port: int) -> None:
-    """Run uvicorn with one worker; the app's lifespan owns the database from here on."""
+    """Run the app under uvicorn, one worker, in a loop that disposes of the database at the end."""
     import uvicorn  # noqa: PLC0415 (only the server needs it)
 
-    # Imported when serving only: the CLI's other commands need none of the GraphQL stack.
-    from invoice_graph.app import create_app  # type: ignore[import-not-found, unused-ignore]  # noqa: PLC0415
+    # Imported when serving only: the other commands need none of the GraphQL stack.
+    from invoice_graph.app import create_app  # noqa: PLC0415
 
-    database = Database.connect(url, pool_size=settings.database_pool_size)
+    async def run() -> None:
+        database = Database.connect(url, pool_size=settings.database_pool_size)
+        try:
+            config = uvicorn.Config(create_app(settings, database), host=host, port=port, workers=1)
+            await uvicorn.Server(config).serve()
+        finally:
+            await database.dispose()
+
     typer.echo(f"GraphiQL at http://{host}:{port}/graphql")
-    uvicorn.run(create_app(settings, database), host=host, port=port, workers=1)
+    asyncio.run(run())
 
 
 @app.command("migrate")

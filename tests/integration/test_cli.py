@@ -1,0 +1,250 @@
+"""The invoice-graph command, run as an operator runs it, against the test database.
+
+The commands run their own event loop (asyncio.run), so these tests are plain functions; each
+still requests the async `database` fixture, which empties the tables before it.
+"""
+
+import asyncio
+import re
+import shutil
+import tempfile
+from collections.abc import Awaitable, Callable, Iterator
+from pathlib import Path
+from typing import TypeVar
+
+import pytest
+from sqlalchemy import Table, func, select
+from typer.testing import CliRunner, Result
+
+from invoice_graph.cli import app
+from invoice_graph.db.embedded import start_embedded
+from invoice_graph.db.engine import Database
+from invoice_graph.db.tables import accounts, billing_lines, statements
+from invoice_graph.demo import ACCOUNTS, KINDS, MONTHS
+from invoice_graph.domain.viewer import Role, Viewer
+from invoice_graph.services.tokens import authenticate
+from tests.factories import csv_text, import_rows, line
+
+T = TypeVar("T")
+SECRET = re.compile(r"igt_[A-Za-z0-9_-]+")
+runner = CliRunner()
+
+
+@pytest.fixture
+def url(migrated_url: str, database: Database) -> str:
+    """The test database's URL, its tables emptied for this test."""
+    return migrated_url
+
+
+def invoke(url: str, *args: str) -> Result:
+    """Run invoice-graph with DATABASE_URL set to the test database."""
+    return runner.invoke(app, list(args), env={"DATABASE_URL": url})
+
+
+def run(url: str, work: Callable[[Database], Awaitable[T]]) -> T:
+    """Run database work in a loop of its own, as the commands do."""
+
+    async def session() -> T:
+        database = Database.connect(url, pool_size=1)
+        try:
+            return await work(database)
+        finally:
+            await database.dispose()
+
+    return asyncio.run(session())
+
+
+def count(url: str, table: Table) -> int:
+    """How many rows a table holds."""
+
+    async def work(database: Database) -> int:
+        async with database.read() as connection:
+            return int((await connection.execute(select(func.count()).select_from(table))).scalar_one())
+
+    return run(url, work)
+
+
+def viewer_of(url: str, secret: str) -> Viewer | None:
+    """Who a token authenticates as, if anyone."""
+    return run(url, lambda database: authenticate(database, secret))
+
+
+def write_csv(folder: Path, rows: list[dict[str, str]]) -> Path:
+    """A billing CSV file with these rows."""
+    path = folder / "billing.csv"
+    path.write_text(csv_text(rows), encoding="utf-8")
+    return path
+
+
+def test_import_billing_prints_the_counts(url: str, tmp_path: Path) -> None:
+    # given a file of three lines for two accounts
+    path = write_csv(tmp_path, [line(), line(), line(account_number="A-2", account_name="Beta")])
+    # when it is imported, and imported again
+    first = invoke(url, "import-billing", str(path))
+    second = invoke(url, "import-billing", str(path))
+    # then the first run inserts every line and the second recognises them all
+    assert first.exit_code == 0, first.output
+    assert "3 rows read, 3 inserted, 0 unchanged" in first.stdout
+    assert second.exit_code == 0, second.output
+    assert "3 rows read, 0 inserted, 3 unchanged" in second.stdout
+    assert count(url, billing_lines) == 3
+
+
+def test_import_billing_names_every_bad_row_and_writes_nothing(url: str, tmp_path: Path) -> None:
+    rows = [line(), line(channel="SPACE"), line(), line(amount="10.001", cash_amount="10.001")]
+    result = invoke(url, "import-billing", str(write_csv(tmp_path, rows)))
+    assert result.exit_code == 1
+    assert "line 3, column channel: 'SPACE' is not one of CLOUD, MARKET" in result.stderr
+    assert "line 4, column" not in result.stderr
+    assert "line 5, column amount" in result.stderr
+    assert "line 5, column cash_amount" in result.stderr
+    assert "nothing was imported" in result.stderr
+    assert (count(url, billing_lines), count(url, accounts)) == (0, 0)
+
+
+def test_import_billing_of_a_missing_file_is_a_usage_error(url: str, tmp_path: Path) -> None:
+    result = invoke(url, "import-billing", str(tmp_path / "nowhere.csv"))
+    assert result.exit_code == 2
+    assert "does not exist" in result.stderr
+
+
+def test_statements_generate_prints_the_months_once(url: str, tmp_path: Path) -> None:
+    # given lines in two past months
+    invoke(
+        url,
+        "import-billing",
+        str(write_csv(tmp_path, [line(billed_on="2024-03-10"), line(billed_on="2024-04-10")])),
+    )
+    # when statements are generated twice
+    first = invoke(url, "statements", "generate")
+    second = invoke(url, "statements", "generate")
+    # then the first run makes both months' statements and the second finds nothing due
+    assert first.exit_code == 0, first.output
+    assert "Generated 2 statement(s) for 2024-03, 2024-04." in first.stdout
+    assert second.exit_code == 0, second.output
+    assert "No statements are due" in second.stdout
+    assert count(url, statements) == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "role"),
+    [
+        (["--role", "customer", "--account", "A-1"], Role.CUSTOMER),
+        (["--role", "partner", "--partner", "P-1"], Role.PARTNER),
+        (["--role", "finance", "--label", "Ops desk", "--expires-in-days", "30"], Role.FINANCE),
+    ],
+)
+def test_tokens_create_prints_a_working_secret(url: str, tmp_path: Path, args: list[str], role: Role) -> None:
+    run(url, lambda database: import_rows(database, tmp_path, [line(account_number="A-1", partner="P-1")]))
+    result = invoke(url, "tokens", "create", *args)
+    assert result.exit_code == 0, result.output
+    secrets = SECRET.findall(result.stdout)
+    assert len(secrets) == 1
+    viewer = viewer_of(url, secrets[0])
+    assert viewer is not None
+    assert viewer.role is role
+    assert f"token {viewer.token_id}" in result.stdout
+    assert (viewer.account_id is not None, viewer.partner_id is not None) == (
+        role is Role.CUSTOMER,
+        role is Role.PARTNER,
+    )
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--role", "customer", "--account", "NOPE"], "no account 'NOPE'"),
+        (["--role", "customer"], "needs --account"),
+        (["--role", "partner", "--partner", "NOPE"], "no partner 'NOPE'"),
+        (["--role", "finance", "--account", "A-1"], "takes neither --account nor --partner"),
+    ],
+)
+def test_tokens_create_refuses_a_scope_that_does_not_fit(url: str, args: list[str], message: str) -> None:
+    result = invoke(url, "tokens", "create", *args)
+    assert result.exit_code == 1
+    assert message in result.stderr
+    assert not SECRET.search(result.output)
+
+
+def test_tokens_create_refuses_an_unknown_role(url: str) -> None:
+    result = invoke(url, "tokens", "create", "--role", "admin")
+    assert result.exit_code == 2
+    assert "admin" in result.stderr
+
+
+@pytest.mark.parametrize("by", ["secret", "id"])
+def test_a_revoked_token_no_longer_authenticates(url: str, by: str) -> None:
+    created = invoke(url, "tokens", "create", "--role", "finance")
+    secret = SECRET.findall(created.stdout)[0]
+    viewer = viewer_of(url, secret)
+    assert viewer is not None
+    revoked = invoke(url, "tokens", "revoke", secret if by == "secret" else str(viewer.token_id))
+    assert revoked.exit_code == 0, revoked.output
+    assert viewer_of(url, secret) is None
+    again = invoke(url, "tokens", "revoke", secret)
+    assert again.exit_code == 1
+    assert "already revoked" in again.stderr
+
+
+def test_seed_demo_loads_statements_and_prints_a_token_per_role(url: str) -> None:
+    first = invoke(url, "seed-demo")
+    assert first.exit_code == 0, first.output
+    tokens = SECRET.findall(first.stdout)
+    assert len(tokens) == 3
+    roles = [viewer.role for viewer in (viewer_of(url, token) for token in tokens) if viewer]
+    assert roles == [Role.CUSTOMER, Role.PARTNER, Role.FINANCE]
+    lines = count(url, billing_lines)
+    made = count(url, statements)
+    assert lines == len(ACCOUNTS) * MONTHS * len(KINDS)
+    # every demo month but possibly the last one (due on the 3rd) has a statement per account
+    assert made >= len(ACCOUNTS) * (MONTHS - 1)
+    # and it can be loaded again: same data, three new tokens
+    second = invoke(url, "seed-demo")
+    assert second.exit_code == 0, second.output
+    assert len(set(SECRET.findall(second.stdout)) - set(tokens)) == 3
+    assert (count(url, billing_lines), count(url, statements)) == (lines, made)
+
+
+def test_migrate_reports_an_up_to_date_schema(url: str) -> None:
+    result = invoke(url, "migrate")
+    assert result.exit_code == 0, result.output
+    assert "up to date" in result.stdout
+
+
+def test_a_database_url_that_is_not_postgresql_is_refused() -> None:
+    result = runner.invoke(app, ["statements", "generate"], env={"DATABASE_URL": "mysql://db/invoices"})
+    assert result.exit_code == 1
+    assert "DATABASE_URL must be a PostgreSQL URL" in result.stderr
+
+
+def test_an_unreachable_database_is_a_clear_error() -> None:
+    result = runner.invoke(
+        app, ["statements", "generate"], env={"DATABASE_URL": "postgresql://nobody@127.0.0.1:1/none"}
+    )
+    assert result.exit_code == 1
+    assert "Error: database error" in result.stderr
+
+
+@pytest.fixture
+def fresh_data_dir() -> Iterator[Path]:
+    """A DATA_DIR outside pytest's temporary root; its embedded server is stopped afterwards.
+
+    Each pytest session chmods its temporary root to 0700; run as root, pgserver runs PostgreSQL
+    as another user, which another session starting meanwhile would lock out of that root.
+    """
+    folder = Path(tempfile.mkdtemp(prefix="invoice-graph-cli-"))
+    yield folder / "data"
+    if (folder / "data" / "pgdata" / "PG_VERSION").exists():
+        _, server = start_embedded(folder / "data")  # the handle of the server the command started
+        server.cleanup()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_without_database_url_the_embedded_server_is_set_up(fresh_data_dir: Path) -> None:
+    # a newcomer's first command: no DATABASE_URL, a fresh data folder
+    env = {"DATABASE_URL": None, "DATA_DIR": str(fresh_data_dir)}
+    result = runner.invoke(app, ["statements", "generate"], env=env)
+    # the embedded server is started and its schema migrated, so the command works
+    assert result.exit_code == 0, result.output
+    assert "No statements are due" in result.stdout
+    assert (fresh_data_dir / "pgdata" / "PG_VERSION").is_file()
