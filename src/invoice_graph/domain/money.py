@@ -3,7 +3,7 @@
 import re
 from decimal import Decimal
 
-_AMOUNT = re.compile(r"^-?\d{1,15}(\.\d{1,2})?$")
+_AMOUNT = re.compile(r"-?[0-9]{1,15}(\.[0-9]{1,2})?")
 _HUNDRED = Decimal(100)
 CENT = Decimal("0.01")
 
@@ -25,7 +25,7 @@ def parse_amount(text: str) -> Decimal:
         InvalidAmountError: for exponents, NaN, Infinity, more than two decimals or anything else.
     """
     stripped = text.strip()
-    if not _AMOUNT.match(stripped):
+    if not _AMOUNT.fullmatch(stripped):
         raise InvalidAmountError(
             f'{text!r} is not an amount: write digits with at most two decimals, e.g. "1234.50"'
         )

@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Self
 
 CST = timezone(timedelta(hours=8), "CST")
-_MONTH = re.compile(r"^(\d{4})-(\d{2})$")
+_MONTH = re.compile(r"([0-9]{4})-([0-9]{2})")
 
 
 @dataclass(frozen=True, order=True, slots=True)
@@ -23,7 +23,7 @@ class Month:
     @classmethod
     def parse(cls, text: str) -> Self:
         """Parse "YYYY-MM"; raises ValueError with a hint otherwise."""
-        match = _MONTH.match(text)
+        match = _MONTH.fullmatch(text)
         if not match:
             raise ValueError(f'{text!r} is not a month: write it as "YYYY-MM", e.g. "2026-10"')
         return cls(int(match.group(1)), int(match.group(2)))
