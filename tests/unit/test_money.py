@@ -153,4 +153,4 @@ def test_wire_amount_reads_back_as_the_same_fen(fen: int) -> None:
 
 def test_only_ascii_digits_are_amounts() -> None:
     with pytest.raises(InvalidAmountError):
-        parse_amount("１２３.５０")
+        parse_amount("\uff11\uff12\uff13.\uff15\uff10")  # full-width digits
