@@ -9,13 +9,23 @@ from strawberry.dataloader import DataLoader
 
 from invoice_graph.db.engine import Database
 from invoice_graph.db.paging import EMPTY_PAGE, Page, PageRequest
-from invoice_graph.db.queries import accounts, lines, statements
+from invoice_graph.db.queries import (
+    accounts,
+    addresses,
+    application_lists,
+    applications,
+    lines,
+    statements,
+    titles,
+)
+from invoice_graph.db.queries.application_lists import ApplicationFilter
 from invoice_graph.db.queries.statements import StatementFilter
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 StatementPageKey = tuple[int, StatementFilter, PageRequest]
 LinePageKey = tuple[int, date, PageRequest]
+ApplicationPageKey = tuple[int, ApplicationFilter, PageRequest]
 
 
 async def _by_group(
@@ -48,6 +58,13 @@ class Loaders:
         self.line_counts_by_statement = DataLoader(self._line_counts)
         self.lines_by_id = DataLoader(self._lines_by_id)
         self.invoiceable_by_account = DataLoader(self._invoiceable)
+        self.applications_by_id = DataLoader(self._applications_by_id)
+        self.application_pages_by_account = DataLoader(self._application_pages)
+        self.application_counts_by_account = DataLoader(self._application_counts)
+        self.events_by_application = DataLoader(self._events_by_application)
+        self.invoice_setup_by_account = DataLoader(self._invoice_setup)
+        self.titles_by_account = DataLoader(self._titles_by_account)
+        self.addresses_by_account = DataLoader(self._addresses_by_account)
 
     async def _accounts_by_id(self, ids: Sequence[int]) -> list[Any | None]:
         async with self.database.read() as connection:
@@ -123,3 +140,63 @@ class Loaders:
             return {key: sums[key[0]] for key in group if key[0] in sums}
 
         return await _by_group(keys, lambda key: key[1], load, None)
+
+    async def _titles_by_account(self, account_ids: Sequence[int]) -> list[list[Any]]:
+        async with self.database.read() as connection:
+            rows = await titles.list_titles_by_account_ids(connection=connection, account_ids=account_ids)
+        grouped: dict[int, list[Any]] = defaultdict(list)
+        for row in rows:
+            grouped[row.account_id].append(row)
+        return [grouped[key] for key in account_ids]
+
+    async def _addresses_by_account(self, account_ids: Sequence[int]) -> list[list[Any]]:
+        async with self.database.read() as connection:
+            rows = await addresses.list_addresses_by_account_ids(
+                connection=connection, account_ids=account_ids
+            )
+        grouped: dict[int, list[Any]] = defaultdict(list)
+        for row in rows:
+            grouped[row.account_id].append(row)
+        return [grouped[key] for key in account_ids]
+
+    async def _applications_by_id(self, keys: Sequence[tuple[int, int]]) -> list[Any | None]:
+        async with self.database.read() as connection:
+            rows = await applications.list_applications_by_ids(connection=connection, keys=keys)
+        found = {(row.account_id, row.id): row for row in rows}
+        return [found.get(key) for key in keys]
+
+    async def _application_pages(self, keys: Sequence[ApplicationPageKey]) -> list[Page]:
+        async def load(group: list[ApplicationPageKey]) -> dict[ApplicationPageKey, Page]:
+            _, where, page = group[0]
+            async with self.database.read() as connection:
+                pages = await application_lists.page_applications_by_account_ids(
+                    connection=connection, account_ids=[key[0] for key in group], where=where, page=page
+                )
+            return {key: pages[(key[0],)] for key in group if (key[0],) in pages}
+
+        return await _by_group(keys, lambda key: key[1:], load, EMPTY_PAGE)
+
+    async def _application_counts(self, keys: Sequence[tuple[int, ApplicationFilter]]) -> list[int]:
+        async def load(
+            group: list[tuple[int, ApplicationFilter]],
+        ) -> dict[tuple[int, ApplicationFilter], int]:
+            async with self.database.read() as connection:
+                counts = await application_lists.count_applications_by_account_ids(
+                    connection=connection, account_ids=[key[0] for key in group], where=group[0][1]
+                )
+            return {key: counts.get(key[0], 0) for key in group}
+
+        return await _by_group(keys, lambda key: key[1], load, 0)
+
+    async def _events_by_application(self, keys: Sequence[tuple[int, int]]) -> list[list[Any]]:
+        async with self.database.read() as connection:
+            found = await applications.list_events_by_applications(connection=connection, keys=keys)
+        return [found.get(key, []) for key in keys]
+
+    async def _invoice_setup(self, account_ids: Sequence[int]) -> list[tuple[int, int]]:
+        """Per account, how many titles and addresses it has."""
+        async with self.database.read() as connection:
+            found = await applications.count_setup_by_account_ids(
+                connection=connection, account_ids=account_ids
+            )
+        return [found.get(key, (0, 0)) for key in account_ids]

@@ -8,6 +8,9 @@ from invoice_graph.graphql.accounts.types import Account
 from invoice_graph.graphql.common import Node
 from invoice_graph.graphql.context import Info
 from invoice_graph.graphql.ids import GlobalId, decode_id
+from invoice_graph.graphql.invoice_addresses.types import InvoiceAddress
+from invoice_graph.graphql.invoice_applications.types import resolve_application_node
+from invoice_graph.graphql.invoice_titles.types import InvoiceTitle
 from invoice_graph.graphql.statements.types import MonthlyStatement, StatementLine
 
 NodeResolver = Callable[[Info, GlobalId], Awaitable[Node | None]]
@@ -28,10 +31,27 @@ async def _line(info: Info, gid: GlobalId) -> Node | None:
     return StatementLine.from_row(row) if row else None
 
 
+async def _title(info: Info, gid: GlobalId) -> Node | None:
+    rows = await info.context.loaders.titles_by_account.load(gid.account_id)
+    return next((InvoiceTitle.from_row(row) for row in rows if row.id == gid.row_id), None)
+
+
+async def _address(info: Info, gid: GlobalId) -> Node | None:
+    rows = await info.context.loaders.addresses_by_account.load(gid.account_id)
+    return next((InvoiceAddress.from_row(row) for row in rows if row.id == gid.row_id), None)
+
+
+async def _application(info: Info, gid: GlobalId) -> Node | None:
+    return await resolve_application_node(info, gid.account_id, gid.row_id)
+
+
 RESOLVERS: dict[str, NodeResolver] = {
     "Account": _account,
     "MonthlyStatement": _statement,
     "StatementLine": _line,
+    "InvoiceApplication": _application,
+    "InvoiceTitle": _title,
+    "InvoiceAddress": _address,
 }
 
 

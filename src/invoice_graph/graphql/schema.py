@@ -1,18 +1,23 @@
 """The schema: root fields, and the types they reach."""
 
 import asyncio
+from typing import Annotated
 
 import strawberry
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 
+from invoice_graph.domain.applications import ApplicationStatus
 from invoice_graph.graphql import queries
 from invoice_graph.graphql.access import visible_account
 from invoice_graph.graphql.accounts.types import Account, Viewer
 from invoice_graph.graphql.common import Node
 from invoice_graph.graphql.context import Info
+from invoice_graph.graphql.invoice_applications.fields import work_queue
+from invoice_graph.graphql.invoice_applications.types import InvoiceApplication
 from invoice_graph.graphql.mutations import Mutation
 from invoice_graph.graphql.nodes import resolve_node
+from invoice_graph.graphql.pagination import Connection
 from invoice_graph.graphql.scalars import SCALAR_MAP
 from invoice_graph.graphql.statements.types import MonthlyStatement, StatementLine
 
@@ -39,6 +44,26 @@ class Query:
         if row is None or await visible_account(info, row.id) is None:
             return None
         return Account.from_row(row)
+
+    @strawberry.field(description="Applications the viewer may see across accounts (the finance work queue).")
+    async def invoice_applications(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        status: Annotated[
+            list[ApplicationStatus] | None,
+            strawberry.argument(description="Only applications in these statuses."),
+        ] = None,
+        overdue: Annotated[
+            bool | None, strawberry.argument(description="Only overdue (true) or not overdue (false) ones.")
+        ] = None,
+    ) -> Connection[InvoiceApplication]:
+        return await work_queue(
+            info, first=first, after=after, last=last, before=before, statuses=status, overdue=overdue
+        )
 
 
 schema = strawberry.Schema(

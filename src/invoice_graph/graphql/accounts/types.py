@@ -6,7 +6,7 @@ import strawberry
 
 from invoice_graph.db.queries.accounts import ACCOUNT_ORDER
 from invoice_graph.db.queries.statements import STATEMENT_ORDER, StatementFilter
-from invoice_graph.domain.applications import StatementInvoiceStatus
+from invoice_graph.domain.applications import ApplicationStatus, StatementInvoiceStatus
 from invoice_graph.domain.months import Month
 from invoice_graph.domain.viewer import Role
 from invoice_graph.graphql import queries
@@ -14,6 +14,14 @@ from invoice_graph.graphql.access import visible_account
 from invoice_graph.graphql.common import Node
 from invoice_graph.graphql.context import Info
 from invoice_graph.graphql.ids import encode_id
+from invoice_graph.graphql.invoice_addresses.types import InvoiceAddress
+from invoice_graph.graphql.invoice_applications import fields as application_fields
+from invoice_graph.graphql.invoice_applications.types import (
+    InvoiceApplication,
+    InvoiceEligibility,
+    InvoicePreview,
+)
+from invoice_graph.graphql.invoice_titles.types import InvoiceTitle
 from invoice_graph.graphql.pagination import Connection, connection, page_request
 from invoice_graph.graphql.statements.types import InvoiceableTotals, MonthlyStatement
 
@@ -88,6 +96,44 @@ class Account(Node):
         key = tuple(sorted({month.first_day for month in months})) if months is not None else None
         row = await info.context.loaders.invoiceable_by_account.load((self.account_id, key))
         return InvoiceableTotals.from_row(row)
+
+    @strawberry.field(description="Whether the account can apply for an invoice, and what it still needs.")
+    async def invoice_eligibility(self, info: Info) -> InvoiceEligibility:
+        return await application_fields.eligibility_of(info, self.account_id)
+
+    @strawberry.field(
+        description="Dry run of applyForInvoice for these months: the totals and every problem, "
+        "nothing saved."
+    )
+    async def invoice_preview(self, info: Info, months: list[Month]) -> InvoicePreview:
+        return await application_fields.preview_of(info, self.account_id, months)
+
+    @strawberry.field(description="The account's invoice applications, newest first.")
+    async def invoice_applications(
+        self,
+        info: Info,
+        first: int | None = None,
+        after: str | None = None,
+        last: int | None = None,
+        before: str | None = None,
+        status: Annotated[
+            list[ApplicationStatus] | None,
+            strawberry.argument(description="Only applications in these statuses."),
+        ] = None,
+    ) -> Connection[InvoiceApplication]:
+        return await application_fields.applications_of(
+            info, self.account_id, first=first, after=after, last=last, before=before, statuses=status
+        )
+
+    @strawberry.field(description="Who invoices can be made out to: the default first, then newest first.")
+    async def invoice_titles(self, info: Info) -> list[InvoiceTitle]:
+        rows = await info.context.loaders.titles_by_account.load(self.account_id)
+        return [InvoiceTitle.from_row(row) for row in rows]
+
+    @strawberry.field(description="Where invoices can be mailed: the default first, then newest first.")
+    async def invoice_addresses(self, info: Info) -> list[InvoiceAddress]:
+        rows = await info.context.loaders.addresses_by_account.load(self.account_id)
+        return [InvoiceAddress.from_row(row) for row in rows]
 
 
 @strawberry.type(description="Who is asking, and what they may see.")

@@ -1,7 +1,7 @@
 """Monthly statements, their lines and what can be invoiced of them."""
 
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
@@ -17,6 +17,14 @@ from invoice_graph.graphql.common import Money, Node
 from invoice_graph.graphql.context import Info
 from invoice_graph.graphql.ids import encode_id
 from invoice_graph.graphql.pagination import Connection, connection, page_request
+
+if TYPE_CHECKING:
+    from invoice_graph.graphql.invoice_applications.types import InvoiceApplication
+
+# InvoiceApplication lists its statements, so the two modules meet lazily.
+_LazyApplication = Annotated[
+    "InvoiceApplication", strawberry.lazy("invoice_graph.graphql.invoice_applications.types")
+]
 
 _EXCLUSION_COLUMNS = {
     ExclusionReason.VOUCHER: "voucher_fen",
@@ -127,6 +135,17 @@ class MonthlyStatement(Node):
             account_id=row.account_id,
             application_id=row.application_id,
         )
+
+    @strawberry.field(
+        description="The active (not cancelled or rejected) application covering this month, if any."
+    )
+    async def application(self, info: Info) -> _LazyApplication | None:
+        from invoice_graph.graphql.invoice_applications.types import InvoiceApplication  # noqa: PLC0415 (cycle)
+
+        if self.application_id is None:
+            return None
+        row = await info.context.loaders.applications_by_id.load((self.account_id, self.application_id))
+        return InvoiceApplication.from_row(row) if row else None
 
     @strawberry.field(description="The month's billing lines, in billing order.")
     async def lines(

@@ -1,0 +1,106 @@
+"""China working days, with the official holidays and adjusted workdays (SPEC section 1, 5).
+
+The package `chinesecalendar` knows the official calendar up to a known year (1.11.0: 2026) and
+raises NotImplementedError past it. Past that year we fall back to Monday-Friday, log a warning
+once per process, and let the readiness check ask `calendar_covers(year)`.
+"""
+
+import functools
+import logging
+from datetime import date, datetime, timedelta
+
+import chinese_calendar
+
+from invoice_graph.domain.applications import ApplicationStatus
+from invoice_graph.domain.months import CST
+
+logger = logging.getLogger(__name__)
+
+# Applications in these statuses have not been mailed yet: they can be overdue.
+NOT_SHIPPED = frozenset({ApplicationStatus.PENDING, ApplicationStatus.ISSUED})
+DUE_WORKING_DAYS = 3
+
+
+@functools.cache
+def _warn_fallback() -> None:
+    """Log, once per process, that the official calendar has run out."""
+    logger.warning(
+        "The China holiday calendar (package chinesecalendar) has no data for some dates; "
+        "counting Monday-Friday as working days for them. Upgrade chinesecalendar."
+    )
+
+
+def calendar_covers(year: int) -> bool:
+    """Tell whether the official calendar knows a year.
+
+    Args:
+        year: the calendar year.
+
+    Returns:
+        True when holidays and adjusted workdays of that year are known.
+    """
+    try:
+        chinese_calendar.is_workday(date(year, 1, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+def is_workday(day: date) -> bool:
+    """Tell whether a day is a working day in mainland China.
+
+    Args:
+        day: the date (in CST).
+
+    Returns:
+        True for a working day, adjusted workdays on weekends included; Monday-Friday for
+        dates the official calendar does not know.
+    """
+    try:
+        return bool(chinese_calendar.is_workday(day))
+    except NotImplementedError:
+        _warn_fallback()
+        return day.weekday() < 5
+
+
+def add_working_days(start: date, n: int) -> date:
+    """The n-th working day after a date.
+
+    Args:
+        start: the day counting starts from (not counted itself).
+        n: how many working days to add; 0 returns start.
+
+    Returns:
+        The date of the n-th working day after start.
+    """
+    day = start
+    remaining = n
+    while remaining > 0:
+        day += timedelta(days=1)
+        if is_workday(day):
+            remaining -= 1
+    return day
+
+
+def due_by(submitted_at: datetime) -> date:
+    """The issue-and-mail deadline of an application: three working days after its submission date (CST)."""
+    return add_working_days(submitted_at.astimezone(CST).date(), DUE_WORKING_DAYS)
+
+
+def today_cst(now: datetime | None = None) -> date:
+    """Today's date in China Standard Time."""
+    return (now or datetime.now(CST)).astimezone(CST).date()
+
+
+def is_overdue(status: ApplicationStatus, due: date, today: date) -> bool:
+    """Tell whether an application is late: not shipped yet and today (CST) is after its dueBy.
+
+    Args:
+        status: the application's status.
+        due: its dueBy date.
+        today: today's date in CST.
+
+    Returns:
+        True when it should have been mailed by now.
+    """
+    return status in NOT_SHIPPED and today > due

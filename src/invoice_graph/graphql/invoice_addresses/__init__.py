@@ -1,0 +1,1 @@
+"""Invoice addresses: the InvoiceAddress type and its mutations."""

@@ -1,0 +1,119 @@
+"""Reads of applications reached from an account or from the root (the finance work queue)."""
+
+from collections.abc import Sequence
+
+from invoice_graph.db.paging import PageRequest
+from invoice_graph.db.queries import application_lists
+from invoice_graph.db.queries.application_lists import APPLICATION_ORDER, ApplicationFilter
+from invoice_graph.domain.applications import ApplicationStatus
+from invoice_graph.domain.applying import eligibility_problems
+from invoice_graph.domain.months import Month
+from invoice_graph.domain.workdays import today_cst
+from invoice_graph.graphql.common import Money
+from invoice_graph.graphql.context import Info
+from invoice_graph.graphql.invoice_applications.types import (
+    InvoiceApplication,
+    InvoiceEligibility,
+    InvoicePreview,
+)
+from invoice_graph.graphql.pagination import Connection, connection, page_request
+from invoice_graph.graphql.statements.types import InvoiceableTotals
+from invoice_graph.graphql.user_errors import UserError
+from invoice_graph.services.applications import preview_application
+
+
+async def eligibility_of(info: Info, account_id: int) -> InvoiceEligibility:
+    """Whether an account the viewer sees can apply, through batched loaders."""
+    loaders = info.context.loaders
+    titles, addresses = await loaders.invoice_setup_by_account.load(account_id)
+    row = await loaders.invoiceable_by_account.load((account_id, None))
+    fen = row.cloud_fen + row.market_fen if row is not None else 0
+    problems = eligibility_problems(has_title=titles > 0, has_address=addresses > 0, invoiceable_fen=fen)
+    return InvoiceEligibility(can_apply=not problems, problems=problems, invoiceable_total=Money.of_fen(fen))
+
+
+async def preview_of(info: Info, account_id: int, months: Sequence[Month]) -> InvoicePreview:
+    """applyForInvoice's checks of some months of an account the viewer sees; saves nothing."""
+    preview = await preview_application(info.context.database, account_id=account_id, months=months)
+    totals = InvoiceableTotals(
+        months=preview.months,
+        cloud=Money.of_fen(preview.cloud_fen),
+        market=Money.of_fen(preview.market_fen),
+        total=Money.of_fen(preview.cloud_fen + preview.market_fen),
+    )
+    return InvoicePreview(totals=totals, problems=[UserError.from_domain(p) for p in preview.problems])
+
+
+def _filter(statuses: list[ApplicationStatus] | None, overdue: bool | None = None) -> ApplicationFilter:
+    return ApplicationFilter(
+        statuses=tuple(sorted(set(statuses))) if statuses is not None else None,
+        overdue=overdue,
+        today=today_cst() if overdue is not None else None,
+    )
+
+
+def _page(
+    info: Info, first: int | None, after: str | None, last: int | None, before: str | None
+) -> PageRequest:
+    settings = info.context.settings
+    return page_request(
+        "application",
+        first=first,
+        after=after,
+        last=last,
+        before=before,
+        default_size=settings.default_page_size,
+        max_size=settings.max_page_size,
+    )
+
+
+async def applications_of(
+    info: Info,
+    account_id: int,
+    *,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+    statuses: list[ApplicationStatus] | None,
+) -> Connection[InvoiceApplication]:
+    """An account's applications, newest first, through batched loaders."""
+    page = _page(info, first, after, last, before)
+    where = _filter(statuses)
+    loaders = info.context.loaders
+    rows = await loaders.application_pages_by_account.load((account_id, where, page))
+    return connection(
+        "application",
+        rows,
+        APPLICATION_ORDER,
+        InvoiceApplication.from_row,
+        lambda: loaders.application_counts_by_account.load((account_id, where)),
+    )
+
+
+async def work_queue(
+    info: Info,
+    *,
+    first: int | None,
+    after: str | None,
+    last: int | None,
+    before: str | None,
+    statuses: list[ApplicationStatus] | None,
+    overdue: bool | None,
+) -> Connection[InvoiceApplication]:
+    """The applications the viewer may see across accounts, newest first."""
+    page = _page(info, first, after, last, before)
+    where = _filter(statuses, overdue)
+    viewer, database = info.context.viewer, info.context.database
+
+    async def count() -> int:
+        async with database.read() as conn:
+            return await application_lists.count_visible_applications(
+                connection=conn, viewer=viewer, where=where
+            )
+
+    async with database.read() as conn:
+        rows = await application_lists.page_visible_applications(
+            connection=conn, viewer=viewer, where=where, page=page
+        )
+    return connection("application", rows, APPLICATION_ORDER, InvoiceApplication.from_row, count)

@@ -1,0 +1,200 @@
+"""Invoice applications, their snapshots and events, eligibility and the dry run of applying."""
+
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Annotated, Any
+
+import strawberry
+
+from invoice_graph.domain.applications import ApplicationStatus, InvoiceMedium
+from invoice_graph.domain.applying import EligibilityProblem
+from invoice_graph.domain.months import Month
+from invoice_graph.domain.titles import InvoiceType, TitleKind
+from invoice_graph.domain.viewer import Role
+from invoice_graph.domain.workdays import is_overdue, today_cst
+from invoice_graph.graphql.common import Money, Node
+from invoice_graph.graphql.context import Info
+from invoice_graph.graphql.ids import encode_id
+from invoice_graph.graphql.statements.types import InvoiceableTotals, MonthlyStatement
+from invoice_graph.graphql.user_errors import UserError
+
+if TYPE_CHECKING:
+    from invoice_graph.graphql.accounts.types import Account
+
+strawberry.enum(
+    EligibilityProblem, name="EligibilityProblem", description="What keeps an account from applying."
+)
+
+
+@strawberry.type(description="The title as it was when the application was submitted.")
+class InvoiceTitleSnapshot:
+    kind: TitleKind = strawberry.field(description="A company or a person.")
+    invoice_type: InvoiceType = strawberry.field(description="The kind of VAT invoice.")
+    name: str = strawberry.field(description="Who the invoice is made out to.")
+    taxpayer_id: str | None = strawberry.field(description="The unified social credit code, for a company.")
+    registered_address: str | None = strawberry.field(description="Registered address (VAT special).")
+    registered_phone: str | None = strawberry.field(description="Registered phone (VAT special).")
+    bank_name: str | None = strawberry.field(description="Bank of the account (VAT special).")
+    bank_account: str | None = strawberry.field(description="Bank account number (VAT special).")
+
+    @classmethod
+    def from_json(cls, value: dict[str, Any]) -> "InvoiceTitleSnapshot":
+        """The snapshot stored on the application."""
+        return cls(
+            kind=TitleKind(value["kind"]),
+            invoice_type=InvoiceType(value["invoice_type"]),
+            name=value["name"],
+            taxpayer_id=value.get("taxpayer_id"),
+            registered_address=value.get("registered_address"),
+            registered_phone=value.get("registered_phone"),
+            bank_name=value.get("bank_name"),
+            bank_account=value.get("bank_account"),
+        )
+
+
+@strawberry.type(description="The address as it was when the application was submitted.")
+class InvoiceAddressSnapshot:
+    recipient: str = strawberry.field(description="Who receives the parcel.")
+    phone: str = strawberry.field(description="The recipient's phone.")
+    province: str = strawberry.field(description="Province.")
+    city: str = strawberry.field(description="City.")
+    district: str = strawberry.field(description="District.")
+    street: str = strawberry.field(description="Street and house number.")
+    postal_code: str = strawberry.field(description="Six-digit postal code.")
+
+    @classmethod
+    def from_json(cls, value: dict[str, Any]) -> "InvoiceAddressSnapshot":
+        """The snapshot stored on the application."""
+        return cls(**{name: value[name] for name in _ADDRESS_FIELDS})
+
+
+_ADDRESS_FIELDS = ("recipient", "phone", "province", "city", "district", "street", "postal_code")
+
+
+@strawberry.type(description="A change in an application's life.")
+class InvoiceApplicationEvent:
+    at: datetime = strawberry.field(description="When it happened.")
+    status: ApplicationStatus = strawberry.field(description="The status it led to.")
+    actor_role: Role = strawberry.field(description="The role of whoever made the change.")
+    note: str | None = strawberry.field(
+        description="What was recorded: invoice numbers, courier and tracking number, or a reason."
+    )
+
+    @classmethod
+    def from_row(cls, row: Any) -> "InvoiceApplicationEvent":
+        """The event as shown to clients."""
+        return cls(
+            at=row.at, status=ApplicationStatus(row.status), actor_role=Role(row.actor_role), note=row.note
+        )
+
+
+@strawberry.type(description="An application for an invoice over one or more months.")
+class InvoiceApplication(Node):
+    number: str = strawberry.field(description="Human-readable application number.")
+    status: ApplicationStatus = strawberry.field(description="Where the application is in its life.")
+    medium: InvoiceMedium = strawberry.field(description="What the invoice is printed on.")
+    months: list[Month] = strawberry.field(description="The months invoiced, oldest first.")
+    cloud_amount: Money = strawberry.field(description="Invoiced cloud expense.")
+    market_amount: Money = strawberry.field(description="Invoiced market expense.")
+    amount: Money = strawberry.field(description="The invoiced total.")
+    title: InvoiceTitleSnapshot = strawberry.field(description="Who the invoice is made out to.")
+    address: InvoiceAddressSnapshot = strawberry.field(description="Where the invoice is mailed.")
+    submitted_at: datetime = strawberry.field(description="When the customer applied.")
+    due_by: date = strawberry.field(
+        description="Issue-and-mail deadline: three China working days after submission."
+    )
+    overdue: bool = strawberry.field(description="Not mailed yet and today (CST) is after dueBy.")
+    invoice_numbers: list[str] = strawberry.field(description="Numbers of the issued invoices.")
+    courier: str | None = strawberry.field(description="Who mails the invoice.")
+    tracking_number: str | None = strawberry.field(description="The parcel's tracking number.")
+    remark: str | None = strawberry.field(description="Printed on the invoice.")
+    rejection_reason: str | None = strawberry.field(description="Why finance rejected the application.")
+    return_reason: str | None = strawberry.field(description="Why the customer returns the invoice.")
+    return_courier: str | None = strawberry.field(description="Who mails the returned invoice back.")
+    return_tracking_number: str | None = strawberry.field(
+        description="Tracking number of the parcel that mails the invoice back."
+    )
+    account_id: strawberry.Private[int]
+    row_id: strawberry.Private[int]
+
+    @classmethod
+    def from_row(cls, row: Any) -> "InvoiceApplication":
+        """The application as shown to clients."""
+        status = ApplicationStatus(row.status)
+        return cls(
+            id=strawberry.ID(encode_id("InvoiceApplication", row.account_id, row.id)),
+            number=row.number,
+            status=status,
+            medium=InvoiceMedium(row.medium),
+            months=[Month.of(month) for month in sorted(row.months)],
+            cloud_amount=Money.of_fen(row.cloud_fen),
+            market_amount=Money.of_fen(row.market_fen),
+            amount=Money.of_fen(row.amount_fen),
+            title=InvoiceTitleSnapshot.from_json(row.title),
+            address=InvoiceAddressSnapshot.from_json(row.address),
+            submitted_at=row.submitted_at,
+            due_by=row.due_by,
+            overdue=is_overdue(status, row.due_by, today_cst()),
+            invoice_numbers=list(row.invoice_numbers),
+            courier=row.courier,
+            tracking_number=row.tracking_number,
+            remark=row.remark,
+            rejection_reason=row.rejection_reason,
+            return_reason=row.return_reason,
+            return_courier=row.return_courier,
+            return_tracking_number=row.return_tracking_number,
+            account_id=row.account_id,
+            row_id=row.id,
+        )
+
+    @strawberry.field(description="The account that applied.")
+    async def account(
+        self, info: Info
+    ) -> Annotated["Account", strawberry.lazy("invoice_graph.graphql.accounts.types")]:
+        from invoice_graph.graphql.accounts.types import Account  # noqa: PLC0415 (import cycle)
+
+        return Account.from_row(await info.context.loaders.accounts_by_id.load(self.account_id))
+
+    @strawberry.field(description="The statements of the months invoiced, oldest first.")
+    async def statements(self, info: Info) -> list[MonthlyStatement]:
+        keys = [(self.account_id, month.first_day) for month in self.months]
+        rows = await info.context.loaders.statements_by_month.load_many(keys)
+        return [MonthlyStatement.from_row(row) for row in rows if row is not None]
+
+    @strawberry.field(description="Every change of the application, oldest first.")
+    async def events(self, info: Info) -> list[InvoiceApplicationEvent]:
+        rows = await info.context.loaders.events_by_application.load((self.account_id, self.row_id))
+        return [InvoiceApplicationEvent.from_row(row) for row in rows]
+
+
+@strawberry.type(description="Whether an account can apply for an invoice, and what it still needs.")
+class InvoiceEligibility:
+    can_apply: bool = strawberry.field(description="Nothing keeps the account from applying.")
+    problems: list[EligibilityProblem] = strawberry.field(description="What the account still needs.")
+    invoiceable_total: Money = strawberry.field(
+        description="What can be invoiced of the generated months not yet in an application."
+    )
+
+
+@strawberry.type(description="Dry run of applyForInvoice: the totals and every problem; nothing is saved.")
+class InvoicePreview:
+    totals: InvoiceableTotals = strawberry.field(description="What the months that can be applied for total.")
+    problems: list[UserError] = strawberry.field(
+        description="Everything applyForInvoice would refuse for these months; empty when they can be "
+        "applied for."
+    )
+
+
+@strawberry.type(description="The result of a mutation of an invoice application.")
+class InvoiceApplicationPayload:
+    invoice_application: InvoiceApplication | None = strawberry.field(
+        description="The application as it is now; null when the mutation was refused."
+    )
+    user_errors: list[UserError] = strawberry.field(
+        description="Why the mutation was refused; empty on success."
+    )
+
+
+async def resolve_application_node(info: Info, account_id: int, row_id: int) -> InvoiceApplication | None:
+    """The application with this key, for `node` (the caller has checked the viewer may see the account)."""
+    row = await info.context.loaders.applications_by_id.load((account_id, row_id))
+    return InvoiceApplication.from_row(row) if row else None

@@ -1,0 +1,1 @@
+"""Invoice titles: the InvoiceTitle type and its mutations."""

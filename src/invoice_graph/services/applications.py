@@ -1,0 +1,263 @@
+"""Applying for an invoice, and its dry run (SPEC R6, section 5).
+
+R6 is enforced by the partial unique index on active application months, not by locks: of two
+concurrent applications for the same month the second one's insert waits for the first and
+then fails; we turn that failure into MONTH_ALREADY_INVOICED after the transaction has rolled
+back, so nothing is half-written.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from invoice_graph.db.engine import Database
+from invoice_graph.db.queries import applications as queries
+from invoice_graph.db.queries import statements as statement_queries
+from invoice_graph.domain.applications import ApplicationStatus, InvoiceMedium
+from invoice_graph.domain.applying import (
+    ApplicationRequest,
+    MonthFacts,
+    application_number,
+    application_problems,
+    invoiceable_fen,
+    month_problems,
+)
+from invoice_graph.domain.errors import DomainError, ErrorCode, InvalidInputError
+from invoice_graph.domain.months import Month
+from invoice_graph.domain.printing import trimmed
+from invoice_graph.domain.viewer import Role, Viewer
+from invoice_graph.domain.workdays import due_by
+from invoice_graph.services.snapshots import address_snapshot, title_snapshot
+
+MEDIUM = InvoiceMedium.PAPER
+
+
+@dataclass(frozen=True, slots=True)
+class Preview:
+    """What applying for some months would invoice, and every problem (nothing saved)."""
+
+    months: list[Month]
+    cloud_fen: int
+    market_fen: int
+    problems: list[DomainError]
+
+
+def _account_not_found(field: Sequence[str]) -> DomainError:
+    return DomainError(ErrorCode.NOT_FOUND, "No such account; use an account ID you may see.", field)
+
+
+async def require_visible_account(
+    connection: AsyncConnection, viewer: Viewer, account_id: int, field: Sequence[str]
+) -> Any:
+    """The account if the viewer may see it.
+
+    Raises:
+        DomainError: NOT_FOUND when it does not exist for the viewer.
+    """
+    row = await queries.get_account(connection=connection, account_id=account_id)
+    if row is None or not viewer.may_see(account_id=row.id, account_partner_id=row.partner_id):
+        raise _account_not_found(field)
+    return row
+
+
+async def month_facts(
+    connection: AsyncConnection, account_id: int, months: Sequence[Month]
+) -> dict[Month, MonthFacts]:
+    """What the server knows of each generated month asked for."""
+    keys = [(account_id, month.first_day) for month in set(months)]
+    rows = await statement_queries.list_statements_by_months(connection=connection, keys=keys)
+    return {
+        Month.of(row.month): MonthFacts(
+            row.invoiceable_cloud_fen, row.invoiceable_market_fen, row.application_id is not None
+        )
+        for row in rows
+    }
+
+
+async def preview_application(database: Database, *, account_id: int, months: Sequence[Month]) -> Preview:
+    """Run applyForInvoice's checks of months for an account the caller may see; saves nothing.
+
+    Args:
+        database: where the statements are.
+        account_id: the account (already checked as visible).
+        months: the months asked for, in the order given.
+
+    Returns:
+        The totals of the months that can be invoiced and every problem, with paths under "months".
+    """
+    async with database.read() as connection:
+        facts = await month_facts(connection, account_id, months)
+        setup = await queries.count_setup_by_account_ids(connection=connection, account_ids=[account_id])
+    titles, addresses = setup.get(account_id, (0, 0))
+    problems = month_problems(months, facts, current=Month.of_instant(datetime.now(UTC)), path=["months"])
+    if not titles:
+        problems.append(DomainError(ErrorCode.TITLE_REQUIRED, "Add an invoice title first."))
+    if not addresses:
+        problems.append(DomainError(ErrorCode.ADDRESS_REQUIRED, "Add an invoice address first."))
+    cloud, market = invoiceable_fen(months, facts)
+    usable = sorted({m for m in months if m in facts and not facts[m].in_application})
+    return Preview(months=usable, cloud_fen=cloud, market_fen=market, problems=problems)
+
+
+async def _replay(connection: AsyncConnection, request: ApplicationRequest) -> Any | None:
+    """The application a retry with this key made before, or None; refuses a different request."""
+    if request.idempotency_key is None:
+        return None
+    row = await queries.get_application_by_key(
+        connection=connection, account_id=request.account_id, idempotency_key=request.idempotency_key
+    )
+    if row is not None and row.request_fingerprint != request.fingerprint():
+        raise DomainError(
+            ErrorCode.IDEMPOTENCY_KEY_REUSED,
+            "This idempotency key was used for a different application; use a new key.",
+            ["input", "idempotencyKey"],
+        )
+    return row
+
+
+async def _checked_sources(
+    connection: AsyncConnection, request: ApplicationRequest, now: datetime
+) -> tuple[Any, Any, dict[Month, MonthFacts]]:
+    """The title, address and month facts of a request, once every check passes."""
+    title = await queries.get_title(
+        connection=connection, account_id=request.account_id, title_id=request.title_id
+    )
+    address = await queries.get_address(
+        connection=connection, account_id=request.account_id, address_id=request.address_id
+    )
+    facts = await month_facts(connection, request.account_id, request.months)
+    problems = application_problems(
+        request,
+        facts,
+        title_found=title is not None,
+        address_found=address is not None,
+        current=Month.of_instant(now),
+    )
+    if problems:
+        raise InvalidInputError(problems)
+    return title, address, facts
+
+
+async def _insert(connection: AsyncConnection, request: ApplicationRequest, role: Role, now: datetime) -> Any:
+    title, address, facts = await _checked_sources(connection, request, now)
+    cloud, market = invoiceable_fen(request.months, facts)
+    application_id = await queries.next_application_id(connection=connection)
+    row = await queries.insert_application(
+        connection=connection,
+        values={
+            "account_id": request.account_id,
+            "id": application_id,
+            "number": application_number(now, application_id),
+            "status": ApplicationStatus.PENDING.value,
+            "medium": MEDIUM.value,
+            "months": sorted({month.first_day for month in request.months}),
+            "cloud_fen": cloud,
+            "market_fen": market,
+            "amount_fen": cloud + market,
+            "title": title_snapshot(title),
+            "address": address_snapshot(address),
+            "remark": trimmed(request.remark),
+            "submitted_at": now,
+            "due_by": due_by(now),
+            "idempotency_key": request.idempotency_key,
+            "request_fingerprint": request.fingerprint(),
+        },
+    )
+    await queries.insert_event(
+        connection=connection,
+        account_id=row.account_id,
+        application_id=row.id,
+        at=now,
+        status=ApplicationStatus.PENDING.value,
+        actor_role=role.value,
+        note=None,
+    )
+    return row
+
+
+async def apply_for_invoice(
+    database: Database, *, viewer: Viewer, request: ApplicationRequest, now: datetime | None = None
+) -> Any:
+    """Save an application, or return the one an earlier try with the same idempotency key saved.
+
+    Args:
+        database: where to save it.
+        viewer: who applies: the customer or its partner.
+        request: the months, title, address, confirmed amount and the rest of the input.
+        now: the submission instant; the current time when omitted.
+
+    Returns:
+        The application row.
+
+    Raises:
+        DomainError: NOT_FOUND for an account the viewer may not see, FORBIDDEN for finance,
+            IDEMPOTENCY_KEY_REUSED for a key used with a different input.
+        InvalidInputError: with every problem of the input (SPEC section 5); nothing is saved.
+    """
+    instant = now or datetime.now(UTC)
+    try:
+        async with database.transaction() as connection:
+            await require_visible_account(connection, viewer, request.account_id, ["input", "accountId"])
+            if viewer.role is Role.FINANCE:
+                raise DomainError(ErrorCode.FORBIDDEN, "Only the customer or its partner may apply.")
+            replayed = await _replay(connection, request)
+            if replayed is not None:
+                return replayed
+            return await _insert(connection, request, viewer.role, instant)
+    except IntegrityError as error:
+        return await _after_conflict(database, request, error)
+    except InvalidInputError:
+        # A retry that read before its twin committed sees the twin's months as taken: replay it.
+        if request.idempotency_key is None:
+            raise
+        async with database.read() as connection:
+            replayed = await _replay(connection, request)
+        if replayed is None:
+            raise
+        return replayed
+
+
+def _violated_index(error: IntegrityError) -> str | None:
+    cause = getattr(error.orig, "__cause__", None)
+    return getattr(cause, "constraint_name", None)
+
+
+async def _after_conflict(database: Database, request: ApplicationRequest, error: IntegrityError) -> Any:
+    """Explain a unique violation of a concurrent apply, after its transaction rolled back."""
+    index = _violated_index(error)
+    async with database.read() as connection:
+        if index == queries.IDEMPOTENCY_INDEX:
+            replayed = await _replay(connection, request)
+            if replayed is not None:
+                return replayed
+        if index == queries.ACTIVE_MONTH_INDEX:
+            taken = await queries.list_active_months(
+                connection=connection,
+                account_id=request.account_id,
+                months=[month.first_day for month in request.months],
+            )
+            raise InvalidInputError(_taken_problems(request.months, taken))
+    raise error
+
+
+def _taken_problems(months: Sequence[Month], taken: set[Any]) -> list[DomainError]:
+    problems = [
+        DomainError(
+            ErrorCode.MONTH_ALREADY_INVOICED,
+            f"{month} was just applied for in another application; remove it.",
+            ["input", "months", str(index)],
+        )
+        for index, month in enumerate(months)
+        if month.first_day in taken
+    ]
+    return problems or [
+        DomainError(
+            ErrorCode.MONTH_ALREADY_INVOICED,
+            "A month was just applied for in another application; reload and try again.",
+            ["input", "months"],
+        )
+    ]
