@@ -1,28 +1,59 @@
-"""The ASGI application: /graphql (with GraphiQL) and /healthz."""
+"""The ASGI application: /graphql (with GraphiQL), /healthz, /readyz and /metrics."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
-from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Route
 
 from invoice_graph.auth import BearerAuth
+from invoice_graph.body_limit import BodySizeLimit
 from invoice_graph.config import Settings
 from invoice_graph.db.engine import Database
+from invoice_graph.graphiql import graphiql_assets
 from invoice_graph.graphql.schema import schema
 from invoice_graph.graphql.view import GraphQLView
-
-
-async def healthz(_: Request) -> JSONResponse:
-    """The process is up."""
-    return JSONResponse({"status": "ok"})
+from invoice_graph.health import healthz, readiness_endpoint
+from invoice_graph.metrics import metrics_endpoint, track_pool
+from invoice_graph.request_log import ObserveRequests, count_statements
+from invoice_graph.scheduler import statement_schedule
+from invoice_graph.services.rate_limits import rate_limiter_from
 
 
 def create_app(settings: Settings, database: Database) -> Starlette:
     """Build the application over a migrated database; the caller owns the database's lifetime."""
-    graphql = GraphQLView(schema, settings=settings, database=database)
+    graphql = GraphQLView(
+        schema, settings=settings, database=database, rate_limiter=rate_limiter_from(settings, database)
+    )
+    count_statements(database.engine)
+    track_pool(database)
+
+    @asynccontextmanager
+    async def lifespan(_: Starlette) -> AsyncIterator[None]:
+        async with statement_schedule(database, settings.statement_schedule_seconds):
+            yield
+
     return Starlette(
         routes=[
             Route("/healthz", healthz),
-            Route("/graphql", BearerAuth(graphql, database)),
+            Route("/readyz", readiness_endpoint(database)),
+            Route("/metrics", metrics_endpoint),
+            graphiql_assets(),
+            Route(
+                "/graphql",
+                ObserveRequests(BearerAuth(BodySizeLimit(graphql, settings.max_request_bytes), database)),
+            ),
         ],
+        middleware=[
+            Middleware(
+                CORSMiddleware,
+                allow_origins=settings.cors_allow_origins,
+                allow_methods=["GET", "POST"],
+                allow_headers=["Authorization", "Content-Type"],
+                max_age=600,
+            )
+        ],
+        lifespan=lifespan,
     )

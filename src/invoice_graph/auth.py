@@ -36,7 +36,8 @@ class BearerAuth:
             await self.app(scope, receive, send)
             return
         state = scope.setdefault("state", {})
-        state["request_id"] = _header(scope, b"x-request-id") or uuid.uuid4().hex
+        # ObserveRequests (request_log.py) usually assigned it already.
+        state.setdefault("request_id", _header(scope, b"x-request-id") or uuid.uuid4().hex)
         if _is_ide_page(scope):
             await self.app(scope, receive, send)
             return

@@ -158,11 +158,30 @@ def _serve(settings: Settings, url: str, host: str, port: int) -> None:
 
     # Imported when serving only: the other commands need none of the GraphQL stack.
     from invoice_graph.app import create_app  # noqa: PLC0415
+    from invoice_graph.logging_setup import configure_logging  # noqa: PLC0415
+
+    configure_logging(settings)
 
     async def run() -> None:
-        database = Database.connect(url, pool_size=settings.database_pool_size)
+        database = Database.connect(
+            url,
+            pool_size=settings.database_pool_size,
+            connect_timeout=settings.database_connect_timeout,
+            pool_timeout=settings.database_pool_timeout,
+            statement_timeout_ms=settings.statement_timeout_ms,
+        )
         try:
-            config = uvicorn.Config(create_app(settings, database), host=host, port=port, workers=1)
+            config = uvicorn.Config(
+                create_app(settings, database),
+                host=host,
+                port=port,
+                workers=1,
+                # Our logging (logging_setup.py) and one line per request (request_log.py) instead.
+                log_config=None,
+                access_log=False,
+                # On SIGTERM: stop accepting, let requests in flight finish, then stop.
+                timeout_graceful_shutdown=settings.shutdown_grace_seconds,
+            )
             await uvicorn.Server(config).serve()
         finally:
             await database.dispose()

@@ -1,9 +1,9 @@
 """Settings, read once from the environment (prefix-free names such as DATABASE_URL)."""
 
 from pathlib import Path
-from typing import Literal
+from typing import Literal, Self
 
-from pydantic import field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -24,6 +24,42 @@ class Settings(BaseSettings):
     max_page_size: int = 100
     graphiql: bool = True
 
+    # Operations
+    # Seconds to wait for a new database connection, and for a free one from the pool: while
+    # PostgreSQL is down requests fail fast with SERVICE_UNAVAILABLE instead of hanging.
+    database_connect_timeout: float = Field(default=3.0, gt=0, le=30)
+    database_pool_timeout: float = Field(default=5.0, gt=0, le=60)
+    # "json" (one JSON object a line) or "console" (readable); unset: json in production only.
+    log_format: Literal["json", "console"] | None = None
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    # Run `statements generate` every N seconds inside the server; 0 or unset: never.
+    statement_schedule_seconds: float | None = Field(default=None, ge=0)
+    # Seconds the server waits for requests in flight when asked to stop.
+    shutdown_grace_seconds: int = Field(default=20, ge=0)
+
+    # Limits and abuse resistance (README "Limits and production settings"). Unset booleans
+    # follow the environment: on in development and test, off in production.
+    max_query_depth: int = Field(default=15, ge=1)  # GraphiQL's introspection query nests 15 deep
+    max_aliases: int = Field(default=30, ge=0)
+    # The same field selected more than once in one selection set, and directives on one field.
+    max_duplicate_fields: int = Field(default=10, ge=0)
+    max_directives: int = Field(default=4, ge=1)
+    max_query_tokens: int = Field(default=2000, ge=10)
+    # A partner's page of 100 accounts x 12 statements x 5 lines costs about 11 300.
+    max_query_cost: int = Field(default=20_000, ge=1)
+    # Leaky bucket per token, in cost points: it holds `rate_limit_capacity` and leaks
+    # `rate_limit_leak_per_second`. "postgres" (the production default) shares buckets between
+    # server processes; "memory" suits one process.
+    rate_limit_capacity: int = Field(default=40_000, ge=1)
+    rate_limit_leak_per_second: float = Field(default=2_000.0, gt=0)
+    rate_limit_store: Literal["memory", "postgres"] | None = None
+    introspection: bool | None = None
+    field_suggestions: bool | None = None
+    allow_get_queries: bool | None = None
+    max_request_bytes: int = Field(default=1_000_000, ge=1024)
+    cors_allow_origins: list[str] = Field(default_factory=list)
+    statement_timeout_ms: int | None = Field(default=15_000, ge=0)
+
     @field_validator("database_url")
     @classmethod
     def _normalise_driver(cls, value: str | None) -> str | None:
@@ -36,3 +72,18 @@ class Settings(BaseSettings):
         if not value.startswith("postgresql+asyncpg://"):
             raise ValueError("DATABASE_URL must be a PostgreSQL URL, e.g. postgresql://user@host/db")
         return value
+
+    @model_validator(mode="after")
+    def _environment_defaults(self) -> Self:
+        """Fill unset switches from the environment; production also turns GraphiQL off unless set."""
+        production = self.environment == "production"
+        for name in ("introspection", "field_suggestions", "allow_get_queries"):
+            if getattr(self, name) is None:
+                setattr(self, name, not production)
+        if production and "graphiql" not in self.model_fields_set:
+            self.graphiql = False
+        if self.rate_limit_store is None:
+            self.rate_limit_store = "postgres" if production else "memory"
+        if self.max_query_cost > self.rate_limit_capacity:
+            raise ValueError("MAX_QUERY_COST must not exceed RATE_LIMIT_CAPACITY, or such queries never run")
+        return self

@@ -20,8 +20,21 @@ class Database:
     reader: AsyncEngine
 
     @classmethod
-    def connect(cls, url: str, *, pool_size: int = 10, statement_timeout_ms: int | None = None) -> "Database":
-        """Create the engine for a postgresql+asyncpg URL (connections open lazily)."""
+    def connect(
+        cls,
+        url: str,
+        *,
+        pool_size: int = 10,
+        statement_timeout_ms: int | None = None,
+        connect_timeout: float = 3.0,
+        pool_timeout: float = 5.0,
+    ) -> "Database":
+        """Create the engine for a postgresql+asyncpg URL (connections open lazily).
+
+        The timeouts keep requests from hanging while PostgreSQL is unreachable. Connections are
+        not pinged on checkout (a round trip per checkout); a connection found broken invalidates
+        every older pooled one, so the pool refills by itself once the server is back.
+        """
         server_settings = {"application_name": "invoice_graph"}
         if statement_timeout_ms:
             server_settings["statement_timeout"] = str(statement_timeout_ms)
@@ -30,7 +43,8 @@ class Database:
             pool_size=pool_size,
             max_overflow=pool_size,
             pool_pre_ping=False,
-            connect_args={"server_settings": server_settings},
+            pool_timeout=pool_timeout,
+            connect_args={"server_settings": server_settings, "timeout": connect_timeout},
         )
         return cls(engine=engine, reader=engine.execution_options(isolation_level="AUTOCOMMIT"))
 

@@ -10,7 +10,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, select, tuple_
+from sqlalchemy import ColumnElement, Select, and_, any_, bindparam, func, select, tuple_
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 
@@ -52,7 +53,35 @@ class Ordering:
 
     def key_of(self, row: Any) -> tuple[Any, ...]:
         """The sort-key values of a row, for its cursor."""
-        return tuple(getattr(row, column.key or "") for column in self.columns)
+        return tuple(getattr(row, name) for name in _names(self.columns))
+
+
+def _names(columns: tuple[ColumnElement[Any], ...]) -> tuple[str, ...]:
+    # Column.key is a property walk; the names are read once per list of columns.
+    found = _NAMES.get(columns)
+    if found is None:
+        found = _NAMES[columns] = tuple(column.key or "" for column in columns)
+    return found
+
+
+_NAMES: dict[tuple[ColumnElement[Any], ...], tuple[str, ...]] = {}
+
+
+def any_of(column: ColumnElement[Any], values: Sequence[Any]) -> ColumnElement[bool]:
+    """`column = ANY(:array)`: one SQL text whatever the number of values, so the server-side
+    prepared statement is reused (an IN list makes a new statement, and a prepare, per length)."""
+    return column == any_(bindparam(None, list(values), type_=ARRAY(column.type)))
+
+
+def pairs_in(
+    first: ColumnElement[Any], second: ColumnElement[Any], keys: Sequence[tuple[Any, Any]]
+) -> ColumnElement[bool]:
+    """`(first, second) IN (SELECT * FROM unnest(:firsts, :seconds))`, with one SQL text for any keys."""
+    pairs = func.unnest(
+        bindparam(None, [key[0] for key in keys], type_=ARRAY(first.type)),
+        bindparam(None, [key[1] for key in keys], type_=ARRAY(second.type)),
+    ).table_valued("first", "second").render_derived()
+    return tuple_(first, second).in_(select(pairs.c.first, pairs.c.second))
 
 
 def _after(ordering: Ordering, key: tuple[Any, ...], *, forward: bool) -> ColumnElement[bool]:

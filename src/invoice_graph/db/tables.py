@@ -16,6 +16,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Double,
     ForeignKey,
     ForeignKeyConstraint,
     Identity,
@@ -337,6 +338,21 @@ class InvoiceApplicationEvent(SQLModel, table=True):
     note: str | None = Field(default=None, sa_column=Column(Text))
 
 
+class RateLimitBucket(SQLModel, table=True):
+    """A token's leaky bucket of query cost, shared by every server process (graphql/limits.py)."""
+
+    __tablename__ = "rate_limit_buckets"
+
+    token_id: int = Field(
+        sa_column=Column(BigInteger, ForeignKey("access_tokens.id", ondelete="CASCADE"), primary_key=True)
+    )
+    # Cost points in the bucket right after `updated_at`; the bucket leaks from there.
+    level: float = Field(sa_column=Column(Double, nullable=False))
+    # Whether the last request was let through (read back by the same UPSERT that decides it).
+    accepted: bool = Field(sa_column=Column(Boolean, nullable=False))
+    updated_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
 def table(model: type[SQLModel]) -> Table:
     """The Core table of a model, for queries that return plain rows."""
     result: Table = model.__table__  # type: ignore[attr-defined]
@@ -354,3 +370,4 @@ invoice_addresses = table(InvoiceAddress)
 invoice_applications = table(InvoiceApplication)
 invoice_application_months = table(InvoiceApplicationMonth)
 invoice_application_events = table(InvoiceApplicationEvent)
+rate_limit_buckets = table(RateLimitBucket)

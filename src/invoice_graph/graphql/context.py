@@ -10,6 +10,7 @@ from invoice_graph.config import Settings
 from invoice_graph.db.engine import Database
 from invoice_graph.domain.viewer import Viewer
 from invoice_graph.graphql.loaders import Loaders
+from invoice_graph.services.rate_limits import RateLimiter
 
 
 @dataclass(slots=True)
@@ -21,6 +22,8 @@ class Context:
     settings: Settings
     viewer: Viewer
     loaders: Loaders
+    # None when no rate limit applies (e.g. a schema executed outside the HTTP view).
+    rate_limiter: RateLimiter | None = None
 
 
 Info = strawberry.Info[Context, None]

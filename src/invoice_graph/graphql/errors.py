@@ -12,6 +12,16 @@ class ErrorCode(enum.StrEnum):
     UNAUTHENTICATED = "UNAUTHENTICATED"
     FORBIDDEN = "FORBIDDEN"
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
+    # The database is down or unreachable: answered with HTTP 503; retry later.
+    SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
+    # Limits and abuse resistance (graphql/limits.py): refused before anything runs.
+    QUERY_TOO_DEEP = "QUERY_TOO_DEEP"
+    TOO_MANY_ALIASES = "TOO_MANY_ALIASES"
+    TOO_MANY_DUPLICATES = "TOO_MANY_DUPLICATES"
+    TOO_MANY_DIRECTIVES = "TOO_MANY_DIRECTIVES"
+    TOO_MANY_TOKENS = "TOO_MANY_TOKENS"
+    QUERY_TOO_COSTLY = "QUERY_TOO_COSTLY"
+    THROTTLED = "THROTTLED"
 
 
 class BadUserInputError(ValueError):

@@ -15,6 +15,7 @@ from invoice_graph.graphql.common import Node
 from invoice_graph.graphql.context import Info
 from invoice_graph.graphql.invoice_applications.fields import work_queue
 from invoice_graph.graphql.invoice_applications.types import InvoiceApplication
+from invoice_graph.graphql.limits import QueryLimits
 from invoice_graph.graphql.mutations import Mutation
 from invoice_graph.graphql.nodes import resolve_node
 from invoice_graph.graphql.pagination import Connection
@@ -71,5 +72,6 @@ schema = strawberry.Schema(
     mutation=Mutation,
     types=[MonthlyStatement, StatementLine],
     config=StrawberryConfig(scalar_map=SCALAR_MAP),
-    extensions=[ParserCache, ValidationCache],
+    # QueryLimits after ValidationCache: it measures only what validation let through.
+    extensions=[ParserCache, ValidationCache, QueryLimits],
 )

@@ -6,7 +6,7 @@ from typing import Any
 from sqlalchemy import Select, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from invoice_graph.db.paging import EMPTY_PAGE, Ordering, Page, PageRequest, fetch_pages
+from invoice_graph.db.paging import EMPTY_PAGE, Ordering, Page, PageRequest, any_of, fetch_pages
 from invoice_graph.db.tables import accounts
 from invoice_graph.domain.viewer import Role, Viewer
 
@@ -15,7 +15,7 @@ ACCOUNT_ORDER = Ordering((accounts.c.account_number,), descending=False)
 
 async def list_accounts_by_ids(*, connection: AsyncConnection, ids: Sequence[int]) -> list[Any]:
     """The accounts with these ids (missing ones are left out)."""
-    result = await connection.execute(select(accounts).where(accounts.c.id.in_(ids)))
+    result = await connection.execute(select(accounts).where(any_of(accounts.c.id, ids)))
     return list(result)
 
 

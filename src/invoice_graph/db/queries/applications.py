@@ -5,9 +5,10 @@ from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select, true, tuple_
+from sqlalchemy import func, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from invoice_graph.db.paging import pairs_in
 from invoice_graph.db.tables import accounts, invoice_addresses, invoice_titles
 from invoice_graph.db.tables import invoice_application_events as events
 from invoice_graph.db.tables import invoice_application_months as app_months
@@ -159,7 +160,7 @@ async def list_applications_by_ids(
     *, connection: AsyncConnection, keys: Sequence[tuple[int, int]]
 ) -> list[Any]:
     """The applications of these (account_id, id) pairs that exist."""
-    query = select(applications).where(tuple_(applications.c.account_id, applications.c.id).in_(keys))
+    query = select(applications).where(pairs_in(applications.c.account_id, applications.c.id, keys))
     return list(await connection.execute(query))
 
 
@@ -169,7 +170,7 @@ async def list_events_by_applications(
     """The events of these (account_id, application id) pairs, oldest first."""
     query = (
         select(events)
-        .where(tuple_(events.c.account_id, events.c.application_id).in_(keys))
+        .where(pairs_in(events.c.account_id, events.c.application_id, keys))
         .order_by(events.c.at, events.c.id)
     )
     found: dict[tuple[int, int], list[Any]] = defaultdict(list)

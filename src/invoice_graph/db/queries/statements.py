@@ -5,10 +5,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, select, tuple_
+from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from invoice_graph.db.paging import Ordering, Page, PageRequest, fetch_pages, where_all
+from invoice_graph.db.paging import Ordering, Page, PageRequest, any_of, fetch_pages, pairs_in, where_all
 from invoice_graph.db.tables import invoice_application_months as app_months
 from invoice_graph.db.tables import invoice_applications as applications
 from invoice_graph.db.tables import statements
@@ -68,7 +68,7 @@ def _status_condition(status: StatementInvoiceStatus | None) -> ColumnElement[bo
 def _filtered(account_ids: Sequence[int], where: StatementFilter) -> Select[Any]:
     return _with_application().where(
         where_all(
-            statements.c.account_id.in_(account_ids),
+            any_of(statements.c.account_id, account_ids),
             statements.c.month >= where.from_month if where.from_month else None,
             statements.c.month <= where.to_month if where.to_month else None,
             _status_condition(where.invoice_status),
@@ -102,7 +102,7 @@ async def list_statements_by_months(
     *, connection: AsyncConnection, keys: Sequence[tuple[int, date]]
 ) -> list[Any]:
     """The statements of these (account_id, month) pairs that exist."""
-    query = _with_application().where(tuple_(statements.c.account_id, statements.c.month).in_(keys))
+    query = _with_application().where(pairs_in(statements.c.account_id, statements.c.month, keys))
     return list(await connection.execute(query))
 
 
@@ -110,7 +110,7 @@ async def list_statements_by_ids(
     *, connection: AsyncConnection, keys: Sequence[tuple[int, int]]
 ) -> list[Any]:
     """The statements of these (account_id, id) pairs that exist."""
-    query = _with_application().where(tuple_(statements.c.account_id, statements.c.id).in_(keys))
+    query = _with_application().where(pairs_in(statements.c.account_id, statements.c.id, keys))
     return list(await connection.execute(query))
 
 
@@ -134,9 +134,9 @@ async def sum_invoiceable_by_account_ids(
                 app_months.c.active,
             ),
         )
-        .where(statements.c.account_id.in_(account_ids), app_months.c.month.is_(None))
+        .where(any_of(statements.c.account_id, account_ids), app_months.c.month.is_(None))
         .group_by(statements.c.account_id)
     )
     if months is not None:
-        query = query.where(statements.c.month.in_(months))
+        query = query.where(any_of(statements.c.month, months))
     return {row.account_id: row for row in await connection.execute(query)}

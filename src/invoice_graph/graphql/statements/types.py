@@ -26,6 +26,8 @@ _LazyApplication = Annotated[
     "InvoiceApplication", strawberry.lazy("invoice_graph.graphql.invoice_applications.types")
 ]
 
+
+
 _EXCLUSION_COLUMNS = {
     ExclusionReason.VOUCHER: "voucher_fen",
     ExclusionReason.COUPON: "coupon_fen",

@@ -1,0 +1,91 @@
+"""Liveness (/healthz) and readiness (/readyz) for load balancers and orchestrators.
+
+/healthz only says the process answers. /readyz says whether this process can serve correctly:
+the database is reachable, its schema is at the newest migration, and the China working-day
+calendar knows this year and the next (past its data, deadlines fall back to Monday-Friday).
+Neither needs a token; neither reveals more than what is wrong.
+"""
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from sqlalchemy import text
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+
+from invoice_graph.db.availability import is_database_unavailable
+from invoice_graph.db.engine import Database
+from invoice_graph.db.migrate import is_at_head
+from invoice_graph.domain.workdays import calendar_covers, today_cst
+
+logger = logging.getLogger(__name__)
+
+CHECK_TIMEOUT_SECONDS = 3.0
+OK = "ok"
+
+
+async def healthz(_: Request) -> JSONResponse:
+    """The process is up."""
+    return JSONResponse({"status": OK})
+
+
+async def _database_problem(database: Database) -> str | None:
+    """None when the database answers, else what is wrong with it."""
+    try:
+        async with asyncio.timeout(CHECK_TIMEOUT_SECONDS):
+            async with database.read() as connection:
+                await connection.execute(text("SELECT 1"))
+    except Exception as error:
+        if not is_database_unavailable(error):
+            logger.exception("readiness: unexpected database error")
+        return f"unreachable: {type(error).__name__}"
+    return None
+
+
+async def _migrations_problem(database: Database) -> str | None:
+    """None when every migration is applied, else what to do."""
+    try:
+        async with asyncio.timeout(CHECK_TIMEOUT_SECONDS):
+            current = await is_at_head(database.engine)
+    except Exception as error:
+        return f"could not be checked: {type(error).__name__}"
+    return None if current else "behind: run `invoice-graph migrate`"
+
+
+def _calendar_problem(year: int) -> str | None:
+    """None when the official calendar knows this year and the next, else which year it lacks."""
+    missing = [str(each) for each in (year, year + 1) if not calendar_covers(each)]
+    if not missing:
+        return None
+    return f"no official holidays for {', '.join(missing)} (counting Monday-Friday); upgrade chinesecalendar"
+
+
+async def check_readiness(database: Database) -> dict[str, str]:
+    """Run every readiness check.
+
+    Args:
+        database: the database this process serves from.
+
+    Returns:
+        Each check's name and "ok", or what is wrong with it.
+    """
+    problem = await _database_problem(database)
+    migrations = "not checked: no database" if problem else await _migrations_problem(database)
+    return {
+        "database": problem or OK,
+        "migrations": migrations or OK,
+        "calendar": _calendar_problem(today_cst().year) or OK,
+    }
+
+
+def readiness_endpoint(database: Database) -> Callable[[Request], Awaitable[JSONResponse]]:
+    """The /readyz endpoint over a database: 200 when every check is ok, else 503 naming the failures."""
+
+    async def readyz(_: Request) -> JSONResponse:
+        checks = await check_readiness(database)
+        ready = all(value == OK for value in checks.values())
+        body = {"status": "ready" if ready else "not ready", "checks": checks}
+        return JSONResponse(body, status_code=200 if ready else 503)
+
+    return readyz

@@ -1,0 +1,46 @@
+"""/metrics: what Prometheus scrapes."""
+
+import re
+
+from invoice_graph.domain.viewer import Role
+from tests.graphql.conftest import Api
+
+VIEWER = "query WhoAmI { viewer { role } }"
+
+
+async def _sample(api: Api, name: str, labels: str = "") -> float:
+    """The value of one sample in the /metrics text (0 when absent)."""
+    text = (await api.client.get("/metrics")).text
+    match = re.search(rf"^{re.escape(name + labels)} (\S+)$", text, re.MULTILINE)
+    return float(match.group(1)) if match else 0.0
+
+
+async def test_requests_are_counted_by_operation_and_outcome(api: Api) -> None:
+    # given a token and the counters as they are
+    token = await api.token(Role.FINANCE)
+    ok = 'invoice_graph_requests_total{operation="WhoAmI",outcome="ok"}'
+    denied = 'invoice_graph_requests_total{operation="unknown",outcome="UNAUTHENTICATED"}'
+    ok_before, denied_before = await _sample(api, ok), await _sample(api, denied)
+
+    # when a named query runs twice, and once without a token
+    await api.query(VIEWER, token=token)
+    await api.query(VIEWER, token=token)
+    assert (await api.post(VIEWER, token=None)).status_code == 401
+
+    # then /metrics shows them by operation name and outcome, with their latency
+    assert await _sample(api, ok) == ok_before + 2
+    assert await _sample(api, denied) == denied_before + 1
+    count = 'invoice_graph_request_duration_seconds_count{operation="WhoAmI",outcome="ok"}'
+    assert await _sample(api, count) >= 2
+
+
+async def test_metrics_show_the_database_pool_without_a_token(api: Api) -> None:
+    response = await api.client.get("/metrics")
+
+    assert response.status_code == 200
+    assert response.headers["content-type"].startswith("text/plain")
+    size = await _sample(api, "invoice_graph_db_pool_connections", '{state="size"}')
+    assert size == 5  # the test database's pool
+    assert 'invoice_graph_db_pool_connections{state="checked_out"}' in response.text
+    assert "invoice_graph_billing_imports_total" in response.text
+    assert "invoice_graph_statement_generation_runs_total" in response.text

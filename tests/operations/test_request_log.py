@@ -1,0 +1,87 @@
+"""One log line per request, and how it looks in production (JSON) and on a terminal."""
+
+import json
+import logging
+
+import pytest
+
+from invoice_graph.domain.viewer import Role
+from invoice_graph.logging_setup import ConsoleFormatter, JsonFormatter
+from tests.graphql.conftest import Api
+
+ACCOUNTS = "query AccountList { viewer { role accounts(first: 5) { totalCount } } }"
+
+
+def _request_lines(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    return [record for record in caplog.records if record.name == "invoice_graph.requests"]
+
+
+async def test_each_request_logs_one_line_with_its_id_operation_role_time_and_sql(
+    api: Api, caplog: pytest.LogCaptureFixture
+) -> None:
+    # given a finance token
+    token = await api.token(Role.FINANCE)
+    caplog.set_level(logging.INFO, logger="invoice_graph.requests")
+
+    # when a named query is sent with a request id of the client's
+    response = await api.client.post(
+        "/graphql",
+        json={"query": ACCOUNTS},
+        headers={"Authorization": f"Bearer {token}", "X-Request-Id": "trace-42"},
+    )
+
+    # then the response carries the request id, and one line tells what happened
+    assert response.headers["x-request-id"] == "trace-42"
+    [record] = _request_lines(caplog)
+    fields = record.__dict__["fields"]
+    assert fields["request_id"] == "trace-42"
+    assert fields["operation"] == "AccountList"
+    assert fields["role"] == "FINANCE"
+    assert fields["outcome"] == "ok"
+    assert fields["status"] == 200
+    assert fields["duration_ms"] > 0
+    assert fields["sql_statements"] >= 2  # the token check and the accounts
+
+
+async def test_a_request_id_that_is_not_plain_is_replaced(api: Api, caplog: pytest.LogCaptureFixture) -> None:
+    caplog.set_level(logging.INFO, logger="invoice_graph.requests")
+
+    response = await api.client.post(
+        "/graphql", json={"query": ACCOUNTS}, headers={"X-Request-Id": "forged id; level=error"}
+    )
+
+    assert response.status_code == 401
+    assert response.headers["x-request-id"] != "forged id; level=error"
+    [record] = _request_lines(caplog)
+    assert record.__dict__["fields"]["outcome"] == "UNAUTHENTICATED"
+    assert response.json()["errors"][0]["extensions"]["requestId"] == response.headers["x-request-id"]
+
+
+def _record(message: str, **fields: object) -> logging.LogRecord:
+    record = logging.LogRecord("invoice_graph.requests", logging.INFO, __file__, 1, message, None, None)
+    record.fields = fields
+    return record
+
+
+def test_json_lines_carry_every_field_and_no_secret() -> None:
+    record = _record("POST /graphql 200", request_id="abc", note="token igt_SECRETSECRET", sql_statements=3)
+
+    line = JsonFormatter().format(record)
+
+    entry = json.loads(line)
+    assert "\n" not in line
+    assert entry["level"] == "info"
+    assert entry["message"] == "POST /graphql 200"
+    assert entry["request_id"] == "abc"
+    assert entry["sql_statements"] == 3
+    assert "SECRET" not in line
+
+
+def test_console_lines_are_readable() -> None:
+    record = _record("POST /graphql 200", operation="AccountList", duration_ms=12.5)
+
+    line = ConsoleFormatter().format(record)
+
+    assert line.endswith(
+        "INFO    invoice_graph.requests: POST /graphql 200 operation=AccountList duration_ms=12.5"
+    )
