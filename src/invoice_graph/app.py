@@ -39,7 +39,7 @@ def create_app(settings: Settings, database: Database) -> Starlette:
         routes=[
             Route("/healthz", healthz),
             Route("/readyz", readiness_endpoint(database)),
-            Route("/metrics", metrics_endpoint),
+            Route("/metrics", metrics_endpoint(database)),
             graphiql_assets(),
             Route(
                 "/graphql",

@@ -2,10 +2,15 @@
 
 Per request the API does two label lookups and one histogram observation; nothing per field.
 Operation names come from clients, so at most `MAX_OPERATIONS` distinct ones become labels and
-the rest count as "other" (an unbounded label set would swamp Prometheus).
+the rest count as "other" (an unbounded label set would swamp Prometheus). Imports and most
+generation runs happen in command-line processes, so what they did is read from the database at
+each scrape (one cheap query), alongside this process's own counters.
 """
 
+import asyncio
+import logging
 import re
+from collections.abc import Awaitable, Callable
 
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Gauge, Histogram, generate_latest
 from sqlalchemy.pool import QueuePool
@@ -13,8 +18,10 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from invoice_graph.db.engine import Database
-from invoice_graph.services.billing_import import ImportResult
+from invoice_graph.db.queries.operations import get_operational_facts
 from invoice_graph.services.statements import GenerationResult
+
+logger = logging.getLogger(__name__)
 
 MAX_OPERATIONS = 200
 _NAME = re.compile(r"[_A-Za-z][_0-9A-Za-z]{0,63}")
@@ -36,12 +43,15 @@ POOL = Gauge(
     "Database pool: connections checked out now, and the pool's configured size.",
     ["state"],
 )
-IMPORTS = Counter(
-    "invoice_graph_billing_imports_total", "Billing CSV imports by this process, by outcome.", ["outcome"]
+DATABASE_UP = Gauge("invoice_graph_database_up", "1 when the database answered this scrape's query, else 0.")
+BILLING_LINES = Gauge(
+    "invoice_graph_billing_lines_estimated", "Billing lines imported so far (PostgreSQL's estimate)."
 )
-IMPORTED_LINES = Counter(
-    "invoice_graph_billing_lines_imported_total", "Billing lines inserted by this process's imports."
+GENERATED_MONTHS = Gauge("invoice_graph_statement_months_generated", "Months whose statements are generated.")
+LAST_GENERATED = Gauge(
+    "invoice_graph_statement_last_generated_timestamp_seconds", "When the newest month was generated."
 )
+SCRAPE_QUERY_SECONDS = 2.0
 GENERATION_RUNS = Counter(
     "invoice_graph_statement_generation_runs_total",
     "Statement generation runs by this process (the scheduler's included), by outcome.",
@@ -82,13 +92,6 @@ def track_pool(database: Database) -> None:
     POOL.labels("size").set_function(pool.size)
 
 
-def record_import(result: ImportResult | None) -> None:
-    """Count a billing import: its result, or None when the file was rejected."""
-    IMPORTS.labels("imported" if result else "rejected").inc()
-    if result:
-        IMPORTED_LINES.inc(result.inserted)
-
-
 def record_generation(result: GenerationResult | None) -> None:
     """Count a statement generation run: its result, or None when it failed."""
     GENERATION_RUNS.labels("ok" if result else "failed").inc()
@@ -96,6 +99,27 @@ def record_generation(result: GenerationResult | None) -> None:
         STATEMENTS_GENERATED.inc(result.statements)
 
 
-async def metrics_endpoint(_: Request) -> Response:
-    """The Prometheus text exposition of every metric of this process."""
-    return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
+async def _refresh_database_facts(database: Database) -> None:
+    """Read imports and generations from the database; on failure only `database_up` changes."""
+    try:
+        async with asyncio.timeout(SCRAPE_QUERY_SECONDS), database.read() as connection:
+            facts = await get_operational_facts(connection=connection)
+    except Exception:
+        logger.warning("metrics: the database did not answer", exc_info=True)
+        DATABASE_UP.set(0)
+        return
+    DATABASE_UP.set(1)
+    BILLING_LINES.set(facts.billing_lines)
+    GENERATED_MONTHS.set(facts.generated_months)
+    if facts.last_generated_at is not None:
+        LAST_GENERATED.set(facts.last_generated_at)
+
+
+def metrics_endpoint(database: Database) -> Callable[[Request], Awaitable[Response]]:
+    """The /metrics endpoint: this process's metrics and the database's facts, as Prometheus text."""
+
+    async def metrics(_: Request) -> Response:
+        await _refresh_database_facts(database)
+        return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
+
+    return metrics

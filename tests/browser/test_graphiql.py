@@ -27,6 +27,12 @@ def _free_port() -> int:
 
 
 @pytest.fixture
+def chromium() -> str:
+    """Chromium's path, checked before anything is started for it."""
+    return chromium_or_skip()
+
+
+@pytest.fixture
 def server_url(migrated_url: str) -> Iterator[str]:
     """invoice_graph under uvicorn on a free loopback port, in a thread with its own event loop."""
     port = _free_port()
@@ -65,10 +71,9 @@ RESPONSE = "document.querySelector('.graphiql-response .CodeMirror').CodeMirror.
 
 
 async def test_graphiql_runs_a_query_with_a_token_and_no_internet(
-    database: Database, server_url: str
+    chromium: str, database: Database, server_url: str
 ) -> None:
     # given Chromium, a finance token and the server
-    chromium = chromium_or_skip()
     token = (await create_token(database, role=Role.FINANCE)).secret
 
     with open_page(chromium) as page:

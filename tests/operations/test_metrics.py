@@ -1,8 +1,12 @@
 """/metrics: what Prometheus scrapes."""
 
 import re
+from pathlib import Path
+
+from sqlalchemy import text
 
 from invoice_graph.domain.viewer import Role
+from tests.factories import line, make_statements
 from tests.graphql.conftest import Api
 
 VIEWER = "query WhoAmI { viewer { role } }"
@@ -42,5 +46,18 @@ async def test_metrics_show_the_database_pool_without_a_token(api: Api) -> None:
     size = await _sample(api, "invoice_graph_db_pool_connections", '{state="size"}')
     assert size == 5  # the test database's pool
     assert 'invoice_graph_db_pool_connections{state="checked_out"}' in response.text
-    assert "invoice_graph_billing_imports_total" in response.text
-    assert "invoice_graph_statement_generation_runs_total" in response.text
+    assert await _sample(api, "invoice_graph_database_up") == 1
+
+
+async def test_metrics_show_imports_and_generations_done_by_any_process(api: Api, tmp_path: Path) -> None:
+    # given lines of three months imported and generated (as the command line does, elsewhere)
+    rows = [line(billed_on=f"2024-0{month}-10") for month in (1, 2, 3)]
+    await make_statements(api.database, tmp_path, rows)
+    async with api.database.transaction() as connection:
+        await connection.execute(text("ANALYZE billing_lines"))  # what autovacuum does in time
+
+    # when Prometheus scrapes the server
+    # then it sees the imported lines and the generated months, and when the newest was generated
+    assert await _sample(api, "invoice_graph_billing_lines_estimated") == 3
+    assert await _sample(api, "invoice_graph_statement_months_generated") == 3
+    assert await _sample(api, "invoice_graph_statement_last_generated_timestamp_seconds") > 1.7e9

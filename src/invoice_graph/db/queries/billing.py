@@ -1,8 +1,7 @@
 """Set-based SQL behind the billing import and statement generation."""
 
-from collections.abc import Sequence
+import io
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -96,12 +95,14 @@ async def create_staging_table(*, connection: AsyncConnection) -> None:
     await connection.execute(text(_CREATE_STAGING))
 
 
-async def copy_to_staging(*, connection: AsyncConnection, records: Sequence[tuple[Any, ...]]) -> None:
-    """Bulk-load checked rows with COPY."""
+async def copy_to_staging(*, connection: AsyncConnection, copy_text: bytes) -> None:
+    """Bulk-load checked rows with COPY, given as lines of COPY's text format in STAGING_COLUMNS order."""
     raw = await connection.get_raw_connection()
     driver = raw.driver_connection
     assert driver is not None  # noqa: S101 (an open connection always has one)
-    await driver.copy_records_to_table("import_lines", records=records, columns=STAGING_COLUMNS)
+    await driver.copy_to_table(
+        "import_lines", source=io.BytesIO(copy_text), columns=STAGING_COLUMNS, format="text"
+    )
 
 
 async def find_conflicts(*, connection: AsyncConnection) -> list[RowProblem]:
