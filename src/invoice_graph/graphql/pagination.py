@@ -9,6 +9,7 @@ from typing import Any, Generic, TypeVar
 
 import strawberry
 
+from invoice_graph.config import Settings
 from invoice_graph.db.paging import Ordering, Page, PageRequest
 from invoice_graph.graphql.errors import BadUserInputError
 
@@ -58,21 +59,24 @@ def page_request(
     after: str | None,
     last: int | None,
     before: str | None,
-    default_size: int,
-    max_size: int,
+    settings: Settings,
 ) -> PageRequest:
     """Check a connection's arguments and turn them into a PageRequest.
+
+    With neither first nor last, the page holds settings.default_page_size items; first and last
+    may not exceed settings.max_page_size.
 
     Raises:
         BadUserInputError: for first and last together, a negative or too large page, or a bad cursor.
     """
+    max_size = settings.max_page_size
     if first is not None and last is not None:
         raise BadUserInputError("Pass either first or last, not both")
     for name, size in (("first", first), ("last", last)):
         if size is not None and not 0 <= size <= max_size:
             raise BadUserInputError(f"{name} must be between 0 and {max_size}")
     return PageRequest(
-        first=first if first is not None or last is not None else default_size,
+        first=first if first is not None or last is not None else settings.default_page_size,
         after=decode_cursor(kind, after) if after is not None else None,
         last=last,
         before=decode_cursor(kind, before) if before is not None else None,

@@ -58,15 +58,8 @@ class Account(Node):
             StatementInvoiceStatus | None, strawberry.argument(description="Only months in this state.")
         ] = None,
     ) -> Connection[MonthlyStatement]:
-        settings = info.context.settings
         page = page_request(
-            "statement",
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-            default_size=settings.default_page_size,
-            max_size=settings.max_page_size,
+            "statement", first=first, after=after, last=last, before=before, settings=info.context.settings
         )
         where = StatementFilter(
             from_month=from_.first_day if from_ else None,
@@ -159,15 +152,8 @@ class Viewer:
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[Account]:
-        settings = info.context.settings
         page = page_request(
-            "account",
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-            default_size=settings.default_page_size,
-            max_size=settings.max_page_size,
+            "account", first=first, after=after, last=last, before=before, settings=info.context.settings
         )
         rows = await queries.page_visible_accounts(info, page)
         return connection(

@@ -55,15 +55,8 @@ def _filter(statuses: list[ApplicationStatus] | None, overdue: bool | None = Non
 def _page(
     info: Info, first: int | None, after: str | None, last: int | None, before: str | None
 ) -> PageRequest:
-    settings = info.context.settings
     return page_request(
-        "application",
-        first=first,
-        after=after,
-        last=last,
-        before=before,
-        default_size=settings.default_page_size,
-        max_size=settings.max_page_size,
+        "application", first=first, after=after, last=last, before=before, settings=info.context.settings
     )
 
 

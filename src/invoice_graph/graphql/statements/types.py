@@ -163,15 +163,8 @@ class MonthlyStatement(Node):
         last: int | None = None,
         before: str | None = None,
     ) -> Connection[StatementLine]:
-        settings = info.context.settings
         page = page_request(
-            "line",
-            first=first,
-            after=after,
-            last=last,
-            before=before,
-            default_size=settings.default_page_size,
-            max_size=settings.max_page_size,
+            "line", first=first, after=after, last=last, before=before, settings=info.context.settings
         )
         loaders = info.context.loaders
         key = (self.account_id, self.month.first_day)
