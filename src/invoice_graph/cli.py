@@ -7,6 +7,7 @@ PostgreSQL in DATA_DIR and brings its schema up to date itself; with DATABASE_UR
 
 import asyncio
 import enum
+import signal
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -81,8 +82,12 @@ def _database_url(settings: Settings) -> Iterator[str]:
         url, server = resolve_database_url(settings.database_url, settings.data_dir)
     except Exception as error:  # pgserver raises bare exceptions of its own
         _fail(f"could not start the embedded PostgreSQL in {settings.data_dir}: {error}")
-    yield url
-    del server  # held until here; the embedded server (if any) stops when the process exits
+    try:
+        yield url
+    finally:
+        if server is not None:
+            # Stopped here rather than at exit: a server stopped by SIGTERM runs no exit hooks.
+            server.cleanup()
 
 
 async def _prepare(database: Database, *, migrate_first: bool) -> None:
@@ -187,7 +192,15 @@ def _serve(settings: Settings, url: str, host: str, port: int) -> None:
             await database.dispose()
 
     typer.echo(f"GraphiQL at http://{host}:{port}/graphql")
+    # uvicorn re-raises SIGTERM once it has shut down; exit through Python so `finally` blocks
+    # (closing the pool, stopping the embedded PostgreSQL) still run.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
     asyncio.run(run())
+
+
+def _exit_on_signal(signum: int, _frame: object) -> None:
+    """Turn a termination signal into SystemExit with the shell's status for it."""
+    raise SystemExit(128 + signum)
 
 
 @app.command("migrate")
