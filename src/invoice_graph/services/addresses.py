@@ -15,7 +15,13 @@ from invoice_graph.domain.addresses import (
     changed_address,
     checked_address,
 )
-from invoice_graph.domain.errors import DomainError, ErrorCode
+from invoice_graph.domain.defaults import (
+    account_not_found,
+    becomes_default,
+    check_keeps_a_default,
+    check_room,
+    successor_of,
+)
 
 
 def _address_of(row: Any) -> Address:
@@ -63,18 +69,9 @@ async def create_address(
     async with database.transaction() as connection:
         rows = await queries.lock_addresses_of_account(connection=connection, account_id=account_id)
         if rows is None:
-            raise DomainError(
-                ErrorCode.NOT_FOUND,
-                "No such account: use the id of an account you can see.",
-                ["input", "accountId"],
-            )
-        if len(rows) >= MAX_ADDRESSES:
-            raise DomainError(
-                ErrorCode.LIMIT_REACHED,
-                f"An account holds at most {MAX_ADDRESSES} invoice addresses: "
-                "delete one you no longer use first.",
-            )
-        make_default = not rows or bool(is_default)
+            raise account_not_found()
+        check_room(held=len(rows), limit=MAX_ADDRESSES, things="invoice addresses")
+        make_default = becomes_default(held=len(rows), requested=is_default)
         if make_default and rows:
             await queries.clear_default_address(connection=connection, account_id=account_id)
         values = {**asdict(checked), "is_default": make_default}
@@ -107,12 +104,7 @@ async def update_address(
     """
     async with database.transaction() as connection:
         row, _ = await _locked_address(connection, account_id, address_id, ["input", "id"])
-        if is_default is False and row.is_default:
-            raise DomainError(
-                ErrorCode.INVALID,
-                "An account always has a default address: make another address the default instead.",
-                ["input", "isDefault"],
-            )
+        check_keeps_a_default(requested=is_default, is_default=row.is_default, thing="address")
         checked = checked_address(changed_address(_address_of(row), changes))
         if is_default and not row.is_default:
             await queries.clear_default_address(connection=connection, account_id=account_id)
@@ -138,9 +130,8 @@ async def delete_address(database: Database, *, account_id: int, address_id: int
     async with database.transaction() as connection:
         row, rows = await _locked_address(connection, account_id, address_id, ["id"])
         await queries.delete_address(connection=connection, account_id=account_id, address_id=address_id)
-        remaining = [other for other in rows if other.id != address_id]
-        if row.is_default and remaining:
-            newest = max(remaining, key=lambda other: (other.created_at, other.id))
+        newest = successor_of(rows, row)
+        if newest is not None:
             await queries.update_address(
                 connection=connection,
                 account_id=account_id,

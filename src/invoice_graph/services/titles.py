@@ -7,7 +7,13 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from invoice_graph.db.engine import Database
 from invoice_graph.db.queries import titles as queries
-from invoice_graph.domain.errors import DomainError, ErrorCode
+from invoice_graph.domain.defaults import (
+    account_not_found,
+    becomes_default,
+    check_keeps_a_default,
+    check_room,
+    successor_of,
+)
 from invoice_graph.domain.titles import (
     MAX_TITLES,
     InvoiceType,
@@ -68,17 +74,9 @@ async def create_title(database: Database, *, account_id: int, title: Title, is_
     async with database.transaction() as connection:
         rows = await queries.lock_titles_of_account(connection=connection, account_id=account_id)
         if rows is None:
-            raise DomainError(
-                ErrorCode.NOT_FOUND,
-                "No such account: use the id of an account you can see.",
-                ["input", "accountId"],
-            )
-        if len(rows) >= MAX_TITLES:
-            raise DomainError(
-                ErrorCode.LIMIT_REACHED,
-                f"An account holds at most {MAX_TITLES} invoice titles: delete one you no longer use first.",
-            )
-        make_default = not rows or bool(is_default)
+            raise account_not_found()
+        check_room(held=len(rows), limit=MAX_TITLES, things="invoice titles")
+        make_default = becomes_default(held=len(rows), requested=is_default)
         if make_default and rows:
             await queries.clear_default_title(connection=connection, account_id=account_id)
         values = {**_values(checked), "is_default": make_default}
@@ -106,12 +104,7 @@ async def update_title(
     """
     async with database.transaction() as connection:
         row, _ = await _locked_title(connection, account_id, title_id, ["input", "id"])
-        if is_default is False and row.is_default:
-            raise DomainError(
-                ErrorCode.INVALID,
-                "An account always has a default title: make another title the default instead.",
-                ["input", "isDefault"],
-            )
+        check_keeps_a_default(requested=is_default, is_default=row.is_default, thing="title")
         checked = checked_title(changed_title(_title_of(row), changes))
         if is_default and not row.is_default:
             await queries.clear_default_title(connection=connection, account_id=account_id)
@@ -137,9 +130,8 @@ async def delete_title(database: Database, *, account_id: int, title_id: int) ->
     async with database.transaction() as connection:
         row, rows = await _locked_title(connection, account_id, title_id, ["id"])
         await queries.delete_title(connection=connection, account_id=account_id, title_id=title_id)
-        remaining = [other for other in rows if other.id != title_id]
-        if row.is_default and remaining:
-            newest = max(remaining, key=lambda other: (other.created_at, other.id))
+        newest = successor_of(rows, row)
+        if newest is not None:
             await queries.update_title(
                 connection=connection, account_id=account_id, title_id=newest.id, values={"is_default": True}
             )
