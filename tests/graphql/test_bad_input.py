@@ -1,5 +1,7 @@
 """Malformed IDs, cursors, page sizes and scalars answer BAD_USER_INPUT, never an internal error."""
 
+import base64
+import json
 from pathlib import Path
 from typing import Any
 
@@ -70,3 +72,32 @@ async def test_invoiceable_totals_of_chosen_months(api: Api, token: str) -> None
     assert body["data"]["viewer"]["account"]["invoiceableTotals"]["total"]["amount"] == "100.00"
     body = await api.query(TOTALS, {"months": ["2024-04"]}, token=token)
     assert body["data"]["viewer"]["account"]["invoiceableTotals"]["total"]["amount"] == "0.00"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["Account:99999999999999999999999", "MonthlyStatement:1:9223372036854775808", "Account:0", "Account:²"],
+)
+async def test_ids_whose_numbers_no_row_can_have(api: Api, token: str, raw: str) -> None:
+    body = await api.query(NODE, {"id": base64.urlsafe_b64encode(raw.encode()).decode()}, token=token)
+    assert _codes(body) == ["BAD_USER_INPUT"]
+
+
+UNSTORABLE = ["A-\x001", "A-\ud8001", "bell\x07"]
+
+
+@pytest.mark.parametrize("value", UNSTORABLE)
+async def test_text_with_control_characters_or_lone_surrogates(api: Api, token: str, value: str) -> None:
+    # json.dumps escapes them as \\uXXXX, as a client's JSON encoder would.
+    document = {
+        "query": "query($n: String!) { account(accountNumber: $n) { id } }",
+        "variables": {"n": value},
+    }
+    response = await api.client.post(
+        "/graphql",
+        content=json.dumps(document),
+        headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+    )
+    body = response.json()
+    assert _codes(body) == ["BAD_USER_INPUT"]
+    assert body["data"] is None

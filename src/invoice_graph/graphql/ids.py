@@ -5,10 +5,13 @@ Carrying the account lets every lookup check the viewer before it reads the row.
 
 import base64
 import binascii
+import re
 from dataclasses import dataclass
 
 from invoice_graph.graphql.errors import BadUserInputError
 
+MAX_ROW_ID = 2**63 - 1
+_ROW_ID = re.compile("[0-9]{1,19}")
 NODE_TYPES = frozenset(
     {"Account", "MonthlyStatement", "StatementLine", "InvoiceTitle", "InvoiceAddress", "InvoiceApplication"}
 )
@@ -38,7 +41,8 @@ def decode_id(value: str, *, expected: str | None = None) -> GlobalId:
     try:
         raw = base64.urlsafe_b64decode(value + "=" * (-len(value) % 4)).decode()
         type_name, *numbers = raw.split(":")
-        ids = [int(number) for number in numbers if number.isdigit()]
+        # Row ids are positive PostgreSQL bigints: anything else cannot name a row.
+        ids = [int(n) for n in numbers if _ROW_ID.fullmatch(n) and 0 < int(n) <= MAX_ROW_ID]
     except (binascii.Error, UnicodeDecodeError, ValueError):
         ids, type_name, numbers = [], "", []
     if (

@@ -13,6 +13,7 @@ from invoice_graph.graphql.access import visible_account
 from invoice_graph.graphql.accounts.types import Account, Viewer
 from invoice_graph.graphql.common import Node
 from invoice_graph.graphql.context import Info
+from invoice_graph.graphql.input_text import InputText
 from invoice_graph.graphql.invoice_applications.fields import work_queue
 from invoice_graph.graphql.invoice_applications.types import InvoiceApplication
 from invoice_graph.graphql.limits import QueryLimits
@@ -73,5 +74,5 @@ schema = strawberry.Schema(
     types=[MonthlyStatement, StatementLine],
     config=StrawberryConfig(scalar_map=SCALAR_MAP),
     # QueryLimits after ValidationCache: it measures only what validation let through.
-    extensions=[ParserCache, ValidationCache, QueryLimits],
+    extensions=[ParserCache, ValidationCache, InputText, QueryLimits],
 )
