@@ -169,9 +169,11 @@ async def test_an_update_changes_only_the_given_fields_and_checks_them(api: Api,
 
 
 async def test_another_customers_account_and_addresses_do_not_exist(api: Api, customer: str) -> None:
-    # given an address of customer B-2, made by finance
+    # given an address of customer B-2
     other = await account_id(api, "B-2")
-    saved = (await create(api, await api.token(Role.FINANCE), address(other)))["invoiceAddress"]
+    saved = (await create(api, await api.token(Role.CUSTOMER, account="B-2"), address(other)))[
+        "invoiceAddress"
+    ]
     # when customer A-1 creates, changes or deletes addresses of B-2
     created = await create(api, customer, address(other))
     updated = await api.query(UPDATE, {"input": {"id": saved["id"], "recipient": "X"}}, token=customer)

@@ -220,10 +220,10 @@ async def test_deleting_the_default_makes_the_newest_remaining_title_the_default
 
 
 async def test_another_customers_account_and_titles_do_not_exist(api: Api, customer: str) -> None:
-    # given a title of customer B-2, made by finance
+    # given a title of customer B-2
     other = await account_id(api, "B-2")
-    finance = await api.token(Role.FINANCE)
-    title = (await create(api, finance, company(other, name="Beta Ltd")))["invoiceTitle"]
+    owner = await api.token(Role.CUSTOMER, account="B-2")
+    title = (await create(api, owner, company(other, name="Beta Ltd")))["invoiceTitle"]
     # when customer A-1 creates, changes or deletes titles of B-2
     created = await create(api, customer, company(other))
     updated = await api.query(UPDATE, {"input": {"id": title["id"], "name": "Hijacked"}}, token=customer)
@@ -300,9 +300,9 @@ async def test_sql_statement_count_does_not_grow_with_accounts(api: Api, tmp_pat
         for n in range(size)
     ]
     await make_statements(api.database, tmp_path, rows)
-    finance = await api.token(Role.FINANCE)
     for row in rows:
-        await create(api, finance, company(await account_id(api, row["account_number"])))
+        owner = await api.token(Role.PARTNER, partner=row["partner"])
+        await create(api, owner, company(await account_id(api, row["account_number"])))
     counts = []
     for code, size in partners.items():
         token = await api.token(Role.PARTNER, partner=code)
@@ -314,3 +314,20 @@ async def test_sql_statement_count_does_not_grow_with_accounts(api: Api, tmp_pat
         assert [len(edge["node"]["invoiceTitles"]) for edge in edges] == [1] * size
         counts.append(len(seen))
     assert counts[0] == counts[1], counts
+
+
+async def test_finance_sees_titles_but_does_not_change_them(api: Api, customer: str) -> None:
+    # given a title of A-1
+    own = await account_id(api, "A-1")
+    title = (await create(api, customer, company(own)))["invoiceTitle"]
+    finance = await api.token(Role.FINANCE)
+    # when finance creates, changes or deletes A-1's titles
+    created = await create(api, finance, company(own, name="Finance Ltd"))
+    updated = await api.query(UPDATE, {"input": {"id": title["id"], "name": "Changed"}}, token=finance)
+    deleted = await api.query(DELETE, {"id": title["id"]}, token=finance)
+    # then each is FORBIDDEN and the title stands as it was
+    assert [e["code"] for e in created["userErrors"]] == ["FORBIDDEN"]
+    assert [e["code"] for e in updated["data"]["updateInvoiceTitle"]["userErrors"]] == ["FORBIDDEN"]
+    assert [e["code"] for e in deleted["data"]["deleteInvoiceTitle"]["userErrors"]] == ["FORBIDDEN"]
+    node = await api.query(NODE, {"id": title["id"]}, token=finance)
+    assert node["data"]["node"]["id"] == title["id"]

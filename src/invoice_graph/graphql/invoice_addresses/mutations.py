@@ -3,6 +3,7 @@
 import strawberry
 
 from invoice_graph.domain.addresses import address_not_found
+from invoice_graph.domain.defaults import account_not_found
 from invoice_graph.domain.errors import DomainError, InvalidInputError
 from invoice_graph.graphql.access import visible_account
 from invoice_graph.graphql.context import Info
@@ -12,7 +13,7 @@ from invoice_graph.graphql.invoice_addresses.inputs import (
     UpdateInvoiceAddressInput,
 )
 from invoice_graph.graphql.invoice_addresses.types import InvoiceAddress, InvoiceAddressPayload
-from invoice_graph.graphql.invoice_titles.mutations import account_not_found, visible_object
+from invoice_graph.graphql.invoice_titles.mutations import check_may_change, visible_object
 from invoice_graph.graphql.invoice_titles.types import DeletePayload
 from invoice_graph.graphql.user_errors import user_errors
 from invoice_graph.services import addresses
@@ -34,6 +35,7 @@ class AddressMutations:
         if await visible_account(info, account_id) is None:
             return _refused(account_not_found())
         try:
+            check_may_change(info)
             row = await addresses.create_address(
                 info.context.database,
                 account_id=account_id,
@@ -52,6 +54,7 @@ class AddressMutations:
         if gid is None:
             return _refused(address_not_found(["input", "id"]))
         try:
+            check_may_change(info)
             row = await addresses.update_address(
                 info.context.database,
                 account_id=gid.account_id,
@@ -70,6 +73,7 @@ class AddressMutations:
     async def delete_invoice_address(self, info: Info, id: strawberry.ID) -> DeletePayload:
         gid = await visible_object(info, id, expected="InvoiceAddress")
         try:
+            check_may_change(info)
             if gid is None:
                 raise address_not_found(["id"])
             await addresses.delete_address(

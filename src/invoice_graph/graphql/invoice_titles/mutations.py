@@ -2,8 +2,10 @@
 
 import strawberry
 
+from invoice_graph.domain.defaults import account_not_found
 from invoice_graph.domain.errors import DomainError, ErrorCode, InvalidInputError
 from invoice_graph.domain.titles import title_not_found
+from invoice_graph.domain.viewer import Role
 from invoice_graph.graphql.access import visible_account
 from invoice_graph.graphql.context import Info
 from invoice_graph.graphql.ids import GlobalId, decode_id
@@ -13,11 +15,17 @@ from invoice_graph.graphql.user_errors import user_errors
 from invoice_graph.services import titles
 
 
-def account_not_found() -> DomainError:
-    """The error for an account that does not exist, or that the viewer may not see."""
-    return DomainError(
-        ErrorCode.NOT_FOUND, "No such account: use the id of an account you can see.", ["input", "accountId"]
-    )
+def check_may_change(info: Info) -> None:
+    """Finance staff see every account's titles and addresses but do not change them (SPEC 6).
+
+    Raises:
+        DomainError: FORBIDDEN for finance.
+    """
+    if info.context.viewer.role is Role.FINANCE:
+        raise DomainError(
+            ErrorCode.FORBIDDEN,
+            "Only the customer or the partner managing the account changes its invoice titles and addresses.",
+        )
 
 
 async def visible_object(info: Info, value: str, *, expected: str) -> GlobalId | None:
@@ -44,6 +52,7 @@ class TitleMutations:
         if await visible_account(info, account_id) is None:
             return _refused(account_not_found())
         try:
+            check_may_change(info)
             row = await titles.create_title(
                 info.context.database, account_id=account_id, title=input.title(), is_default=input.is_default
             )
@@ -57,6 +66,7 @@ class TitleMutations:
         if gid is None:
             return _refused(title_not_found(["input", "id"]))
         try:
+            check_may_change(info)
             row = await titles.update_title(
                 info.context.database,
                 account_id=gid.account_id,
@@ -75,6 +85,7 @@ class TitleMutations:
     async def delete_invoice_title(self, info: Info, id: strawberry.ID) -> DeletePayload:
         gid = await visible_object(info, id, expected="InvoiceTitle")
         try:
+            check_may_change(info)
             if gid is None:
                 raise title_not_found(["id"])
             await titles.delete_title(info.context.database, account_id=gid.account_id, title_id=gid.row_id)
