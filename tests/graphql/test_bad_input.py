@@ -101,3 +101,12 @@ async def test_text_with_control_characters_or_lone_surrogates(api: Api, token: 
     body = response.json()
     assert _codes(body) == ["BAD_USER_INPUT"]
     assert body["data"] is None
+
+
+async def test_long_lists_are_refused_before_any_work(api: Api, token: str) -> None:
+    ids = [encode_id("Account", n) for n in range(1, 102)]
+    body = await api.query("query($ids: [ID!]!) { nodes(ids: $ids) { id } }", {"ids": ids}, token=token)
+    assert _codes(body) == ["BAD_USER_INPUT"]
+    months = [f"{year}-{month:02d}" for year in range(2000, 2011) for month in range(1, 13)]
+    body = await api.query(TOTALS, {"months": months}, token=token)
+    assert _codes(body) == ["BAD_USER_INPUT"]

@@ -1,6 +1,7 @@
 """Errors a request can end with, and the codes clients see in `extensions.code`."""
 
 import enum
+from collections.abc import Sized
 
 
 class ErrorCode(enum.StrEnum):
@@ -30,3 +31,17 @@ class BadUserInputError(ValueError):
 
 class ForbiddenError(PermissionError):
     """The viewer's role may not do this."""
+
+
+# One request names at most this many months (ten years) or objects.
+MAX_MONTHS_PER_REQUEST = 120
+
+
+def check_list_size(values: Sized, *, limit: int, argument: str) -> None:
+    """Refuse a list argument longer than `limit`: work per request stays bounded.
+
+    Raises:
+        BadUserInputError: naming the argument and its limit.
+    """
+    if len(values) > limit:
+        raise BadUserInputError(f"{argument} takes at most {limit} values; split the request")

@@ -13,6 +13,7 @@ from invoice_graph.graphql.access import visible_account
 from invoice_graph.graphql.accounts.types import Account, Viewer
 from invoice_graph.graphql.common import Node
 from invoice_graph.graphql.context import Info
+from invoice_graph.graphql.errors import check_list_size
 from invoice_graph.graphql.input_text import InputText
 from invoice_graph.graphql.invoice_applications.fields import work_queue
 from invoice_graph.graphql.invoice_applications.types import InvoiceApplication
@@ -34,6 +35,7 @@ class Query:
         description="Fetches objects by their IDs, in order; null for those that do not exist for the viewer."
     )
     async def nodes(self, info: Info, ids: list[strawberry.ID]) -> list[Node | None]:
+        check_list_size(ids, limit=info.context.settings.max_page_size, argument="ids")
         return list(await asyncio.gather(*(resolve_node(info, value) for value in ids)))
 
     @strawberry.field(description="Who is asking, and the accounts they may see.")

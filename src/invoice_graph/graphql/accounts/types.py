@@ -13,6 +13,7 @@ from invoice_graph.graphql import queries
 from invoice_graph.graphql.access import visible_account
 from invoice_graph.graphql.common import Node
 from invoice_graph.graphql.context import Info
+from invoice_graph.graphql.errors import MAX_MONTHS_PER_REQUEST, check_list_size
 from invoice_graph.graphql.ids import encode_id
 from invoice_graph.graphql.invoice_addresses.types import InvoiceAddress
 from invoice_graph.graphql.invoice_applications import fields as application_fields
@@ -86,6 +87,8 @@ class Account(Node):
         "months is omitted."
     )
     async def invoiceable_totals(self, info: Info, months: list[Month] | None = None) -> InvoiceableTotals:
+        if months is not None:
+            check_list_size(months, limit=MAX_MONTHS_PER_REQUEST, argument="months")
         key = tuple(sorted({month.first_day for month in months})) if months is not None else None
         row = await info.context.loaders.invoiceable_by_account.load((self.account_id, key))
         return InvoiceableTotals.from_row(row)

@@ -11,6 +11,7 @@ from invoice_graph.domain.months import Month
 from invoice_graph.domain.workdays import today_cst
 from invoice_graph.graphql.common import Money
 from invoice_graph.graphql.context import Info
+from invoice_graph.graphql.errors import MAX_MONTHS_PER_REQUEST, check_list_size
 from invoice_graph.graphql.invoice_applications.types import (
     InvoiceApplication,
     InvoiceEligibility,
@@ -34,6 +35,7 @@ async def eligibility_of(info: Info, account_id: int) -> InvoiceEligibility:
 
 async def preview_of(info: Info, account_id: int, months: Sequence[Month]) -> InvoicePreview:
     """applyForInvoice's checks of some months of an account the viewer sees; saves nothing."""
+    check_list_size(months, limit=MAX_MONTHS_PER_REQUEST, argument="months")
     preview = await preview_application(info.context.database, account_id=account_id, months=months)
     totals = InvoiceableTotals(
         months=preview.months,

@@ -9,6 +9,7 @@ from invoice_graph.domain.application_details import StatusChange
 from invoice_graph.domain.applications import Action
 from invoice_graph.domain.errors import DomainError, InvalidInputError
 from invoice_graph.graphql.context import Info
+from invoice_graph.graphql.errors import MAX_MONTHS_PER_REQUEST, check_list_size
 from invoice_graph.graphql.ids import decode_id
 from invoice_graph.graphql.invoice_applications.inputs import (
     ApplyForInvoiceInput,
@@ -53,6 +54,7 @@ class ApplicationMutations:
         "nothing saved, when a month cannot be invoiced, the amount differs or the terms are not accepted."
     )
     async def apply_for_invoice(self, info: Info, input: ApplyForInvoiceInput) -> InvoiceApplicationPayload:
+        check_list_size(input.months, limit=MAX_MONTHS_PER_REQUEST, argument="input.months")
         request = input.request()
         return await _payload(
             apply_for_invoice(info.context.database, viewer=info.context.viewer, request=request)
