@@ -83,7 +83,6 @@ async def test_generation_is_idempotent(database: Database, tmp_path: Path) -> N
     assert await _count(database, statements) == 2
 
 
-
 async def test_a_month_nobody_was_billed_in_stays_open(database: Database, tmp_path: Path) -> None:
     # given lines in March and May but none at all in April (its billing data has not arrived)
     await import_rows(database, tmp_path, [line(billed_on="2024-03-10"), line(billed_on="2024-05-10")])
