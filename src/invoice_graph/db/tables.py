@@ -253,6 +253,8 @@ class InvoiceApplication(SQLModel, table=True):
         UniqueConstraint("account_id", "number"),
         UniqueConstraint("account_id", "idempotency_key"),
         Index("ix_invoice_applications_status_submitted_at", "status", "submitted_at"),
+        # The finance work queue without a status filter pages every application by time.
+        Index("ix_invoice_applications_submitted_at_id", "submitted_at", "id"),
         Index("ix_invoice_applications_account_id_submitted_at", "account_id", "submitted_at"),
         CheckConstraint(_one_of("status", ApplicationStatus), name="status"),
     )
