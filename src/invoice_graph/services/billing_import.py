@@ -3,8 +3,10 @@
 import asyncio
 import csv
 import io
+import itertools
 import multiprocessing
 import os
+import re
 from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -71,6 +73,7 @@ PARALLEL_FROM_BYTES = 16 * 1024 * 1024
 WORKERS = 2
 CHUNK_ROWS = 10_000
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+_NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,7 +96,49 @@ def _copy_field(value: Any) -> str:
     return str(value)  # int, or a date as YYYY-MM-DD
 
 
-def _check_chunk(first_number: int, header: list[str], rows: list[list[str]]) -> Chunk:
+def _copy_line(number: int, line: BillingLine) -> str:
+    """`_record` as one line of COPY text, as `_copy_field` writes each field.
+
+    Formats the fields directly, without a call per field; a row with a character to escape in a
+    text field (rare) goes through `_copy_field`.
+    """
+    partner = line.partner
+    texts = (line.account_number, line.account_name, partner or "", line.line_id, line.product, line.seller)
+    if _NEEDS_ESCAPE.search("".join(texts)):
+        return "\t".join(map(_copy_field, _record(number, line))) + "\n"
+    pay = line.payment
+    billed_on = line.billed_on.isoformat()
+    reason = line.ineligible_reason
+    fields = (
+        str(number),
+        line.account_number,
+        line.account_name,
+        "\\N" if partner is None else partner,
+        line.line_id,
+        billed_on[:-2] + "01",  # the month's first day, as line.month.first_day
+        billed_on,
+        line.product,
+        line.channel.value,
+        line.seller,
+        "t" if line.self_operated else "f",
+        line.billing_mode.value,
+        "\\N" if line.delivered_on is None else line.delivered_on.isoformat(),
+        str(pay.amount),
+        str(pay.voucher),
+        str(pay.coupon),
+        str(pay.gift_balance),
+        str(pay.cash),
+        "\\N" if reason is None else reason.value,
+        line.content_hash,
+    )
+    return "\t".join(fields) + "\n"
+
+
+# A record as `_records` gives it: the text of a plain line, or the cells csv.reader read.
+Record = str | list[str]
+
+
+def _check_chunk(first_number: int, header: list[str], rows: list[Record]) -> Chunk:
     """Check rows numbered from first_number.
 
     The good rows are encoded for COPY here, in the worker, so the importing process only
@@ -101,27 +146,46 @@ def _check_chunk(first_number: int, header: list[str], rows: list[list[str]]) ->
     """
     lines: list[str] = []
     problems: list[RowProblem] = []
-    for number, cells in enumerate(rows, start=first_number):
+    for number, row in enumerate(rows, start=first_number):
+        cells = row.split(",") if isinstance(row, str) else row
         # As csv.DictReader reads a row: missing cells are None, surplus cells are ignored.
         parsed = parse_row(number, dict(zip(header, cells, strict=False)))
         if isinstance(parsed, list):
             problems.extend(parsed)
         else:
-            lines.append("\t".join(map(_copy_field, _record(number, parsed))) + "\n")
+            lines.append(_copy_line(number, parsed))
     return Chunk("".join(lines).encode(), len(lines), problems)
 
 
-def _chunks(stream: IO[str]) -> Iterator[tuple[int, list[str], list[list[str]]]]:
+def _records(stream: IO[str]) -> Iterator[Record]:
+    """The file's records as csv.reader reads them, a plain line left as its text ("" if blank).
+
+    A line without a double quote, and not longer than csv's field size limit, is a record whose
+    cells are its text split at commas (what csv.reader makes of it), so the importer hands it to
+    a worker as it is instead of parsing and pickling sixteen cells. Any other line goes through
+    csv.reader, which takes the following lines of a quoted field from the same iterator.
+    """
+    lines = iter(stream)
+    longest = csv.field_size_limit()
+    for line in lines:
+        if '"' in line or len(line) > longest:
+            yield next(csv.reader(itertools.chain((line,), lines)))
+        else:
+            yield line.rstrip("\r\n")  # the stream has newline="": one terminator a line
+
+
+def _chunks(stream: IO[str]) -> Iterator[tuple[int, list[str], list[Record]]]:
     """The rows in chunks, each with the line number of its first row and the header.
 
     Like csv.DictReader, the first row is the header and blank rows are skipped and not counted.
     """
-    reader = csv.reader(stream)
-    header = next(reader, [])
+    records = _records(stream)
+    first = next(records, [])
+    header = (first.split(",") if first else []) if isinstance(first, str) else first
     yield 1, header, []
-    rows: list[list[str]] = []
+    rows: list[Record] = []
     number = 2  # the header is line 1, as a spreadsheet numbers rows
-    for cells in reader:
+    for cells in records:
         if not cells:
             continue
         rows.append(cells)
