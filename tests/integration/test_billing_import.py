@@ -1,5 +1,6 @@
 """Importing billing CSV files and generating statements, on real PostgreSQL."""
 
+import asyncio
 from pathlib import Path
 
 import pytest
@@ -94,3 +95,38 @@ async def test_a_month_nobody_was_billed_in_stays_open(database: Database, tmp_p
     assert [str(m) for m in first.months] == ["2024-03", "2024-05"]
     assert [str(m) for m in second.months] == ["2024-04"]
     assert await _count(database, statements) == 3
+
+
+async def test_bad_rows_keep_their_spreadsheet_numbers_after_a_blank_row(
+    database: Database, tmp_path: Path
+) -> None:
+    # given a file whose third line is blank and whose fourth has a bad channel and a NUL
+    header_and_good = csv_text([line()])
+    bad = csv_text([line(channel="FOO", product="Disk\x00")]).split("\r\n", 1)[1]
+    path = tmp_path / "blank.csv"
+    path.write_text(f"{header_and_good}\r\n{bad}", encoding="utf-8")
+    # when it is imported
+    with pytest.raises(ImportRejectedError) as rejected:
+        await import_billing_file(database, path)
+    # then the bad row is named as line 4, with each bad column, and nothing is written
+    assert sorted((p.line, p.column) for p in rejected.value.problems) == [(4, "channel"), (4, "product")]
+    assert await _count(database, billing_lines) == 0
+
+
+async def test_concurrent_imports_cannot_both_store_one_line_id(database: Database, tmp_path: Path) -> None:
+    # given two files that give the same new line id different content
+    first = tmp_path / "first.csv"
+    second = tmp_path / "second.csv"
+    first.write_text(csv_text([line(line_id="SAME", account_number="A-1")]), encoding="utf-8")
+    second.write_text(
+        csv_text([line(line_id="SAME", account_number="B-9", amount="9.00", cash_amount="9.00")])
+    )
+    # when both are imported at once
+    outcomes = await asyncio.gather(
+        import_billing_file(database, first), import_billing_file(database, second), return_exceptions=True
+    )
+    # then one is stored and the other is refused for changing a known line
+    refused = [outcome for outcome in outcomes if isinstance(outcome, ImportRejectedError)]
+    assert len(refused) == 1
+    assert [(p.line, p.column) for p in refused[0].problems] == [(2, "line_id")]
+    assert await _count(database, billing_lines) == 1

@@ -17,6 +17,7 @@ from invoice_graph.domain.billing import (
 )
 from invoice_graph.domain.money import InvalidAmountError, format_fen, parse_fen
 from invoice_graph.domain.months import Month
+from invoice_graph.domain.text import has_unstorable
 
 COLUMNS = (
     "account_number",
@@ -132,6 +133,8 @@ class _Row:
             self.fail(column, "is empty: fill it in")
         elif len(value) > MAX_TEXT:
             self.fail(column, f"is longer than {MAX_TEXT} characters")
+        elif has_unstorable(value):
+            self.fail(column, "holds a control character (such as NUL); remove it")
         return value
 
     def day(self, column: str, *, required: bool = True) -> date | None:

@@ -4,23 +4,20 @@ Checked once per request, over the document and its variables, before validation
 string with such characters reaches a resolver, a service or the database.
 """
 
-import re
 from collections.abc import Iterator
 from typing import Any
 
 from graphql import GraphQLError
 from strawberry.extensions import SchemaExtension
 
+from invoice_graph.domain.text import has_unstorable
 from invoice_graph.graphql.errors import ErrorCode
-
-# C0 controls other than tab, line feed and carriage return; DEL; UTF-16 surrogates.
-_UNSTORABLE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 def has_unstorable_text(value: Any) -> bool:
     """Whether a string, or any string inside lists and objects, holds an unstorable character."""
     if isinstance(value, str):
-        return _UNSTORABLE.search(value) is not None
+        return has_unstorable(value)
     if isinstance(value, dict):
         return any(has_unstorable_text(key) or has_unstorable_text(item) for key, item in value.items())
     if isinstance(value, list):

@@ -147,6 +147,8 @@ def _check_chunk(first_number: int, header: list[str], rows: list[Record]) -> Ch
     lines: list[str] = []
     problems: list[RowProblem] = []
     for number, row in enumerate(rows, start=first_number):
+        if not row:
+            continue  # a blank row: skipped, but counted, as a spreadsheet numbers rows
         cells = row.split(",") if isinstance(row, str) else row
         # As csv.DictReader reads a row: missing cells are None, surplus cells are ignored.
         parsed = parse_row(number, dict(zip(header, cells, strict=False)))
@@ -177,7 +179,8 @@ def _records(stream: IO[str]) -> Iterator[Record]:
 def _chunks(stream: IO[str]) -> Iterator[tuple[int, list[str], list[Record]]]:
     """The rows in chunks, each with the line number of its first row and the header.
 
-    Like csv.DictReader, the first row is the header and blank rows are skipped and not counted.
+    As in csv.DictReader the first row is the header; blank rows stay in the chunks, so the rows
+    after them keep the numbers a spreadsheet shows, and the checks skip them.
     """
     records = _records(stream)
     first = next(records, [])
@@ -186,8 +189,6 @@ def _chunks(stream: IO[str]) -> Iterator[tuple[int, list[str], list[Record]]]:
     rows: list[Record] = []
     number = 2  # the header is line 1, as a spreadsheet numbers rows
     for cells in records:
-        if not cells:
-            continue
         rows.append(cells)
         if len(rows) == CHUNK_ROWS:
             yield number, header, rows
@@ -259,6 +260,8 @@ async def import_billing_file(
     """
     problems: list[RowProblem] = []
     async with database.transaction() as connection:
+        # One import at a time: its checks against earlier lines must see every line committed.
+        await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": queries.IMPORT_LOCK})
         # Statement generation takes this lock exclusively: a month cannot be generated mid-import.
         await connection.execute(
             text("SELECT pg_advisory_xact_lock_shared(:key)"), {"key": queries.GENERATION_LOCK}

@@ -11,6 +11,8 @@ from invoice_graph.domain.months import Month
 
 # Imports hold this advisory lock shared, statement generation exclusively.
 GENERATION_LOCK = 7_401_200
+# Imports run one at a time: each checks its lines against all lines imported before.
+IMPORT_LOCK = 7_401_300
 
 STAGING_COLUMNS = (
     "row_number",
