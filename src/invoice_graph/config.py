@@ -6,6 +6,8 @@ from typing import Literal, Self
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from invoice_graph.domain.applications import InvoiceMedium
+
 
 class Settings(BaseSettings):
     """All configuration of invoice_graph.
@@ -20,6 +22,8 @@ class Settings(BaseSettings):
     data_dir: Path = Path(".invoice_graph")
     database_pool_size: int = 10
     support_hotline: str = "400-028-9900"
+    # What invoices are printed on; PAPER is the only medium offered today.
+    invoice_medium: InvoiceMedium = InvoiceMedium.PAPER
     default_page_size: int = 20
     max_page_size: int = 100
     graphiql: bool = True

@@ -15,7 +15,7 @@ query Statements($number: String!, $first: Int, $after: String, $from: Month, $t
       edges { node {
         month cloudExpense { amount currency } marketExpense { amount } totalExpense { amount }
         invoiceableCloud { amount } invoiceableMarket { amount } invoiceableTotal { amount }
-        exclusions { reason amount { amount } } invoiceStatus
+        exclusions { reason amount { amount } } invoiceStatus ineligibleNotice
       } }
     }
   }
@@ -93,6 +93,8 @@ async def test_statement_follows_the_rules(api: Api, tmp_path: Path) -> None:
         "ISSUED_BY_MARKET_PROVIDER": "40.00",
     }
     assert statement["invoiceStatus"] == "NOT_INVOICED"
+    # and the customer is told where to invoice the pay-as-you-go and early-delivered lines
+    assert statement["ineligibleNotice"].endswith("hotline at 400-028-9900.")
 
 
 async def test_statements_page_newest_first_with_cursors(api: Api, tmp_path: Path) -> None:

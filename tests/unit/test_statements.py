@@ -18,6 +18,7 @@ from invoice_graph.domain.months import CST, Month
 from invoice_graph.domain.statements import (
     StatementLineFacts,
     generation_time,
+    ineligible_notice,
     is_due,
     last_due_month,
     statement_totals,
@@ -251,3 +252,12 @@ def test_invoiceable_and_exclusions_add_up_to_total_expense_to_the_fen(
     assert totals.invoiceable_market <= sum(
         line.payment.cash for line in lines if line.channel is Channel.MARKET
     )
+
+
+def test_lines_billed_otherwise_or_delivered_early_send_the_customer_to_the_hotline() -> None:
+    notice = ineligible_notice(not_subscription_fen=100, delivered_before_cutoff_fen=0, hotline="400-1")
+    assert notice is not None
+    assert "sales manager" in notice
+    assert notice.endswith("hotline at 400-1.")
+    assert ineligible_notice(not_subscription_fen=0, delivered_before_cutoff_fen=5, hotline="x") is not None
+    assert ineligible_notice(not_subscription_fen=0, delivered_before_cutoff_fen=0, hotline="x") is None

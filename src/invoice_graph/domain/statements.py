@@ -88,3 +88,20 @@ def statement_totals(lines: Iterable[StatementLineFacts]) -> StatementTotals:
         if line.ineligible_reason is not None:
             totals.exclusions[line.ineligible_reason] += pay.cash
     return totals
+
+
+def ineligible_notice(
+    *, not_subscription_fen: int, delivered_before_cutoff_fen: int, hotline: str
+) -> str | None:
+    """What a customer with lines that cannot be invoiced here should do (R4), or None.
+
+    Lines of other billing modes or delivered on or before the cut-off are invoiced by the sales
+    manager or through the hotline; lines the Cloud Market's providers invoice need no notice.
+    """
+    if not (not_subscription_fen or delivered_before_cutoff_fen):
+        return None
+    return (
+        "Some of this month's lines cannot be invoiced here (products not billed by subscription, or "
+        "delivered on or before 2018-01-31): contact your sales manager or call the customer service "
+        f"hotline at {hotline}."
+    )

@@ -33,8 +33,6 @@ from invoice_graph.domain.viewer import Role, Viewer
 from invoice_graph.domain.workdays import due_by
 from invoice_graph.services.snapshots import address_snapshot, title_snapshot
 
-MEDIUM = InvoiceMedium.PAPER
-
 
 @dataclass(frozen=True, slots=True)
 class Preview:
@@ -142,7 +140,9 @@ async def _checked_sources(
     return title, address, facts
 
 
-async def _insert(connection: AsyncConnection, request: ApplicationRequest, role: Role, now: datetime) -> Any:
+async def _insert(
+    connection: AsyncConnection, request: ApplicationRequest, role: Role, now: datetime, medium: InvoiceMedium
+) -> Any:
     title, address, facts = await _checked_sources(connection, request, now)
     cloud, market = invoiceable_fen(request.months, facts)
     application_id = await queries.next_application_id(connection=connection)
@@ -153,7 +153,7 @@ async def _insert(connection: AsyncConnection, request: ApplicationRequest, role
             "id": application_id,
             "number": application_number(now, application_id),
             "status": ApplicationStatus.PENDING.value,
-            "medium": MEDIUM.value,
+            "medium": medium.value,
             "months": sorted({month.first_day for month in request.months}),
             "cloud_fen": cloud,
             "market_fen": market,
@@ -180,7 +180,12 @@ async def _insert(connection: AsyncConnection, request: ApplicationRequest, role
 
 
 async def apply_for_invoice(
-    database: Database, *, viewer: Viewer, request: ApplicationRequest, now: datetime | None = None
+    database: Database,
+    *,
+    viewer: Viewer,
+    request: ApplicationRequest,
+    now: datetime | None = None,
+    medium: InvoiceMedium = InvoiceMedium.PAPER,
 ) -> Any:
     """Save an application, or return the one an earlier try with the same idempotency key saved.
 
@@ -189,6 +194,7 @@ async def apply_for_invoice(
         viewer: who applies: the customer or its partner.
         request: the months, title, address, confirmed amount and the rest of the input.
         now: the submission instant; the current time when omitted.
+        medium: what the invoice is printed on (the settings' invoice_medium).
 
     Returns:
         The application row.
@@ -207,7 +213,7 @@ async def apply_for_invoice(
             replayed = await _replay(connection, request)
             if replayed is not None:
                 return replayed
-            return await _insert(connection, request, viewer.role, instant)
+            return await _insert(connection, request, viewer.role, instant, medium)
     except IntegrityError as error:
         return await _after_conflict(database, request, error)
     except InvalidInputError:

@@ -57,7 +57,12 @@ class ApplicationMutations:
         check_list_size(input.months, limit=MAX_MONTHS_PER_REQUEST, argument="input.months")
         request = input.request()
         return await _payload(
-            apply_for_invoice(info.context.database, viewer=info.context.viewer, request=request)
+            apply_for_invoice(
+                info.context.database,
+                viewer=info.context.viewer,
+                request=request,
+                medium=info.context.settings.invoice_medium,
+            )
         )
 
     @strawberry.mutation(

@@ -13,6 +13,7 @@ from invoice_graph.domain.applications import (
 )
 from invoice_graph.domain.billing import BillingMode, Channel, ExclusionReason, LinePayment, invoiceable_fen
 from invoice_graph.domain.months import Month
+from invoice_graph.domain.statements import ineligible_notice
 from invoice_graph.graphql.common import Money, Node
 from invoice_graph.graphql.context import Info
 from invoice_graph.graphql.ids import encode_id
@@ -141,6 +142,17 @@ class MonthlyStatement(Node):
             account_id=row.account_id,
             application_id=row.application_id,
             row=row,
+        )
+
+    @strawberry.field(
+        description="When some of the month's cash cannot be invoiced here because of its billing mode or "
+        "delivery date: what to do instead (the sales manager or the support hotline). Null otherwise."
+    )
+    def ineligible_notice(self, info: Info) -> str | None:
+        return ineligible_notice(
+            not_subscription_fen=self.row.not_subscription_fen,
+            delivered_before_cutoff_fen=self.row.delivered_before_cutoff_fen,
+            hotline=info.context.settings.support_hotline,
         )
 
     @strawberry.field(
