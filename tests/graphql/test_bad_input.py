@@ -110,3 +110,34 @@ async def test_long_lists_are_refused_before_any_work(api: Api, token: str) -> N
     months = [f"{year}-{month:02d}" for year in range(2000, 2011) for month in range(1, 13)]
     body = await api.query(TOTALS, {"months": months}, token=token)
     assert _codes(body) == ["BAD_USER_INPUT"]
+
+
+def _cursor(*values: object) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    ("document", "cursor"),
+    [
+        (STATEMENTS, _cursor("statement", "2024-01-01x")),
+        (STATEMENTS, _cursor("statement", 20240101)),
+        (
+            "query($after: String) { viewer { accounts(after: $after) { totalCount } } }",
+            _cursor("account", "A-\u0000"),
+        ),
+        (
+            'query($after: String) { viewer { account { statement(month: "2024-03") {'
+            " lines(after: $after) { totalCount } } } } }",
+            _cursor("line", "2024-03-01", 10**30),
+        ),
+        (
+            "query($after: String) { invoiceApplications(after: $after) { totalCount } }",
+            _cursor("application", "2024-03-01T10:00:00", 1),
+        ),
+    ],
+)
+async def test_hand_made_cursors_with_values_no_row_has(
+    api: Api, token: str, document: str, cursor: str
+) -> None:
+    body = await api.query(document, {"after": cursor}, token=token)
+    assert _codes(body) == ["BAD_USER_INPUT"]

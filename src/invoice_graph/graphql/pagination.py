@@ -11,16 +11,43 @@ import strawberry
 
 from invoice_graph.config import Settings
 from invoice_graph.db.paging import Ordering, Page, PageRequest
+from invoice_graph.domain.text import has_unstorable
 from invoice_graph.graphql.errors import BadUserInputError
+from invoice_graph.graphql.ids import MAX_ROW_ID
 
 NodeT = TypeVar("NodeT")
 
-# How each kind of list's sort key is read back from a cursor.
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str) or has_unstorable(value):
+        raise ValueError(value)
+    return value
+
+
+def _day(value: Any) -> date:
+    return date.fromisoformat(_text(value))
+
+
+def _instant(value: Any) -> datetime:
+    instant = datetime.fromisoformat(_text(value))
+    if instant.tzinfo is None:
+        raise ValueError(value)
+    return instant
+
+
+def _row_id(value: Any) -> int:
+    if type(value) is not int or not 0 < value <= MAX_ROW_ID:
+        raise ValueError(value)
+    return value
+
+
+# How each kind of list's sort key is read back from a cursor; anything a cursor of ours cannot
+# hold (a NUL, a number no row has, a time without its offset) is refused before it reaches SQL.
 _KEY_PARSERS: dict[str, tuple[Callable[[Any], Any], ...]] = {
-    "account": (str,),
-    "statement": (date.fromisoformat,),
-    "line": (date.fromisoformat, int),
-    "application": (datetime.fromisoformat, int),
+    "account": (_text,),
+    "statement": (_day,),
+    "line": (_day, _row_id),
+    "application": (_instant, _row_id),
 }
 
 
