@@ -8,7 +8,6 @@ from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
 
 from invoice_graph.domain.applications import ApplicationStatus
-from invoice_graph.graphql import queries
 from invoice_graph.graphql.access import visible_account
 from invoice_graph.graphql.accounts.types import Account, Viewer
 from invoice_graph.graphql.common import Node
@@ -23,6 +22,7 @@ from invoice_graph.graphql.nodes import resolve_node
 from invoice_graph.graphql.pagination import Connection
 from invoice_graph.graphql.scalars import SCALAR_MAP
 from invoice_graph.graphql.statements.types import MonthlyStatement, StatementLine
+from invoice_graph.services import listings
 
 
 @strawberry.type(description="Reads: start from `viewer`, an account by number, or any object by ID.")
@@ -44,7 +44,7 @@ class Query:
 
     @strawberry.field(description="An account by its account number, when the viewer may see it.")
     async def account(self, info: Info, account_number: str) -> Account | None:
-        row = await queries.account_by_number(info, account_number)
+        row = await listings.find_account(info.context.database, account_number=account_number)
         if row is None or await visible_account(info, row.id) is None:
             return None
         return Account.from_row(row)

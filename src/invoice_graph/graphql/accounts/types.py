@@ -9,7 +9,6 @@ from invoice_graph.db.queries.statements import STATEMENT_ORDER, StatementFilter
 from invoice_graph.domain.applications import ApplicationStatus, StatementInvoiceStatus
 from invoice_graph.domain.months import Month
 from invoice_graph.domain.viewer import Role
-from invoice_graph.graphql import queries
 from invoice_graph.graphql.access import visible_account
 from invoice_graph.graphql.common import Node
 from invoice_graph.graphql.context import Info
@@ -25,6 +24,7 @@ from invoice_graph.graphql.invoice_applications.types import (
 from invoice_graph.graphql.invoice_titles.types import InvoiceTitle
 from invoice_graph.graphql.pagination import Connection, connection, page_request
 from invoice_graph.graphql.statements.types import InvoiceableTotals, MonthlyStatement
+from invoice_graph.services import listings
 
 
 @strawberry.type(description="A customer's account.")
@@ -158,7 +158,12 @@ class Viewer:
         page = page_request(
             "account", first=first, after=after, last=last, before=before, settings=info.context.settings
         )
-        rows = await queries.page_visible_accounts(info, page)
+        viewer, database = info.context.viewer, info.context.database
+        rows = await listings.page_visible_accounts(database, viewer=viewer, page=page)
         return connection(
-            "account", rows, ACCOUNT_ORDER, Account.from_row, lambda: queries.count_visible_accounts(info)
+            "account",
+            rows,
+            ACCOUNT_ORDER,
+            Account.from_row,
+            lambda: listings.count_visible_accounts(database, viewer=viewer),
         )

@@ -3,7 +3,6 @@
 from collections.abc import Sequence
 
 from invoice_graph.db.paging import PageRequest
-from invoice_graph.db.queries import application_lists
 from invoice_graph.db.queries.application_lists import APPLICATION_ORDER, ApplicationFilter
 from invoice_graph.domain.applications import ApplicationStatus
 from invoice_graph.domain.applying import eligibility_problems
@@ -20,6 +19,7 @@ from invoice_graph.graphql.invoice_applications.types import (
 from invoice_graph.graphql.pagination import Connection, connection, page_request
 from invoice_graph.graphql.statements.types import InvoiceableTotals
 from invoice_graph.graphql.user_errors import UserError
+from invoice_graph.services import listings
 from invoice_graph.services.applications import preview_application
 
 
@@ -100,15 +100,11 @@ async def work_queue(
     page = _page(info, first, after, last, before)
     where = _filter(statuses, overdue)
     viewer, database = info.context.viewer, info.context.database
-
-    async def count() -> int:
-        async with database.read() as conn:
-            return await application_lists.count_visible_applications(
-                connection=conn, viewer=viewer, where=where
-            )
-
-    async with database.read() as conn:
-        rows = await application_lists.page_visible_applications(
-            connection=conn, viewer=viewer, where=where, page=page
-        )
-    return connection("application", rows, APPLICATION_ORDER, InvoiceApplication.from_row, count)
+    rows = await listings.page_visible_applications(database, viewer=viewer, where=where, page=page)
+    return connection(
+        "application",
+        rows,
+        APPLICATION_ORDER,
+        InvoiceApplication.from_row,
+        lambda: listings.count_visible_applications(database, viewer=viewer, where=where),
+    )
