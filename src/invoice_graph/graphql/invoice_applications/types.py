@@ -16,6 +16,7 @@ from invoice_graph.graphql.context import Info
 from invoice_graph.graphql.ids import encode_id
 from invoice_graph.graphql.statements.types import InvoiceableTotals, MonthlyStatement
 from invoice_graph.graphql.user_errors import UserError
+from invoice_graph.services.snapshots import ADDRESS_FIELDS
 
 if TYPE_CHECKING:
     from invoice_graph.graphql.accounts.types import Account
@@ -64,10 +65,7 @@ class InvoiceAddressSnapshot:
     @classmethod
     def from_json(cls, value: dict[str, Any]) -> "InvoiceAddressSnapshot":
         """The snapshot stored on the application."""
-        return cls(**{name: value[name] for name in _ADDRESS_FIELDS})
-
-
-_ADDRESS_FIELDS = ("recipient", "phone", "province", "city", "district", "street", "postal_code")
+        return cls(**{name: value[name] for name in ADDRESS_FIELDS})
 
 
 @strawberry.type(description="A change in an application's life.")
