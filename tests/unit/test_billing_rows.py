@@ -13,28 +13,12 @@ from invoice_graph.domain.billing_rows import (
     parse_row,
 )
 from invoice_graph.domain.months import Month
+from tests.factories import line
 
 
 def make_row(**overrides: str | None) -> dict[str, str | None]:
     """A CSV row: an eligible CLOUD subscription of 100.00 paid in cash, unless overridden."""
-    row: dict[str, str | None] = {
-        "account_number": "A-1",
-        "account_name": "Acme Ltd",
-        "partner": "",
-        "line_id": "L-1",
-        "billed_on": "2024-03-15",
-        "product": "Cloud Server",
-        "channel": "CLOUD",
-        "seller": "Cloud Provider",
-        "self_operated": "false",
-        "billing_mode": "SUBSCRIPTION",
-        "delivered_on": "2024-03-01",
-        "amount": "100.00",
-        "voucher_amount": "0",
-        "coupon_amount": "0",
-        "gift_balance_amount": "0",
-        "cash_amount": "100.00",
-    }
+    row: dict[str, str | None] = {**line(line_id="L-1")}
     row.update(overrides)
     return row
 
