@@ -48,7 +48,10 @@ def create_app(settings: Settings, database: Database) -> Starlette:
             graphiql_assets(),
             Route(
                 "/graphql",
-                ObserveRequests(BearerAuth(BodySizeLimit(graphql, settings.max_request_bytes), database)),
+                ObserveRequests(
+                    BearerAuth(BodySizeLimit(graphql, settings.max_request_bytes), database),
+                    deadline_seconds=settings.request_timeout_seconds,
+                ),
             ),
         ],
         middleware=[

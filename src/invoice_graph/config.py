@@ -8,6 +8,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from invoice_graph.domain.applications import InvoiceMedium
 
+# A request may run its longest statement and still have time to answer.
+REQUEST_TIMEOUT_MARGIN_SECONDS = 5.0
+DEFAULT_REQUEST_TIMEOUT_SECONDS = 30.0
+
 
 class Settings(BaseSettings):
     """All configuration of invoice_graph.
@@ -40,6 +44,10 @@ class Settings(BaseSettings):
     statement_schedule_seconds: float | None = Field(default=None, ge=0)
     # Seconds the server waits for requests in flight when asked to stop.
     shutdown_grace_seconds: int = Field(default=20, ge=0)
+    # Every request's deadline: past it the answer is 503 SERVICE_UNAVAILABLE, even while PostgreSQL
+    # hangs (frozen, or cut off by a network partition) and no timeout of its own fires. Unset: the
+    # statement timeout plus REQUEST_TIMEOUT_MARGIN_SECONDS, or 30 s with no statement timeout.
+    request_timeout_seconds: float | None = Field(default=None, gt=0, le=3600)
 
     # Limits and abuse resistance (README "Limits and production settings"). Unset booleans
     # follow the environment: on in development and test, off in production.
@@ -88,6 +96,12 @@ class Settings(BaseSettings):
             self.graphiql = False
         if self.rate_limit_store is None:
             self.rate_limit_store = "postgres" if production else "memory"
+        if self.request_timeout_seconds is None:
+            self.request_timeout_seconds = (
+                self.statement_timeout_ms / 1000 + REQUEST_TIMEOUT_MARGIN_SECONDS
+                if self.statement_timeout_ms
+                else DEFAULT_REQUEST_TIMEOUT_SECONDS
+            )
         if self.max_query_cost > self.rate_limit_capacity:
             raise ValueError("MAX_QUERY_COST must not exceed RATE_LIMIT_CAPACITY, or such queries never run")
         return self

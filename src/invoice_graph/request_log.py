@@ -6,7 +6,7 @@ name and outcome and an engine listener with the number of SQL statements. An an
 outcome is SERVICE_UNAVAILABLE goes out as HTTP 503.
 """
 
-import json
+import asyncio
 import logging
 import re
 import time
@@ -22,11 +22,16 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from invoice_graph import metrics
 from invoice_graph.db.availability import is_database_unavailable
+from invoice_graph.graphql.errors import ErrorCode
+from invoice_graph.http_errors import error_response
 
 logger = logging.getLogger("invoice_graph.requests")
 
 UNAVAILABLE = "SERVICE_UNAVAILABLE"
 UNAVAILABLE_MESSAGE = "The database is unavailable right now; try again in a few seconds"
+DEADLINE_MESSAGE = (
+    "The request could not be answered in time (the database is slow or unreachable); try again"
+)
 RETRY_AFTER_SECONDS = 5
 _CLIENT_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
 _OUTCOME_OF_STATUS = {401: "UNAUTHENTICATED", 503: UNAVAILABLE}
@@ -44,6 +49,8 @@ class RequestRecord:
     operation: str | None = None
     outcome: str | None = None
     sql_statements: int = 0
+    # Answered 503 at the deadline: whatever the cancelled work still sends is dropped.
+    late: bool = False
 
 
 _current: ContextVar[RequestRecord | None] = ContextVar("invoice_graph_request", default=None)
@@ -112,10 +119,12 @@ def _request_id(scope: Scope) -> str:
 
 
 class ObserveRequests:
-    """ASGI middleware: request id, timing, SQL count, metrics, a log line, 503 on database outage."""
+    """ASGI middleware: request id, timing, SQL count, metrics, a log line, 503 on database outage
+    or when the request's deadline passes."""
 
-    def __init__(self, app: ASGIApp) -> None:
+    def __init__(self, app: ASGIApp, *, deadline_seconds: float | None = None) -> None:
         self.app = app
+        self.deadline_seconds = deadline_seconds
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -132,6 +141,8 @@ class ObserveRequests:
         async def send_observed(message: Message) -> None:
             nonlocal status, answered
             if message["type"] == "http.response.start":
+                if answered:  # the deadline's 503 went out first; the late answer is dropped
+                    return
                 answered = True
                 status = message["status"]
                 headers = [*message.get("headers", []), (b"x-request-id", record.request_id.encode())]
@@ -139,19 +150,58 @@ class ObserveRequests:
                     status = 503
                     headers.append((b"retry-after", str(RETRY_AFTER_SECONDS).encode()))
                 message = {**message, "status": status, "headers": headers}
+            elif record.late:
+                return
             await send(message)
 
         try:
-            await self.app(scope, receive, send_observed)
+            await self._answer_by_deadline(scope, receive, send_observed, record)
         except Exception as error:
             if answered or not is_database_unavailable(error):
                 raise
             # Failed before the view answered (e.g. authenticating the token): answer it here.
             record.outcome = UNAVAILABLE
-            await _send_unavailable(send_observed, record.request_id)
+            await _send_unavailable(scope, send_observed, record.request_id, UNAVAILABLE_MESSAGE)
         finally:
             _current.reset(token)
             _finish(scope, record, status, time.perf_counter() - started)
+
+    async def _answer_by_deadline(
+        self, scope: Scope, receive: Receive, send: Send, record: RequestRecord
+    ) -> None:
+        """Run the request; past the deadline answer 503 at once and cancel the work behind it.
+
+        The cancelled work may take a little longer to end: SQLAlchemy gives a connection stuck on
+        a hung server two seconds to close before it discards it. That happens after the answer,
+        in the background, so the deadline holds to the moment.
+        """
+        work = asyncio.ensure_future(self.app(scope, receive, send))
+        try:
+            await asyncio.wait_for(asyncio.shield(work), self.deadline_seconds)
+        except TimeoutError:
+            if work.done():  # the timeout was the work's own
+                raise
+            work.cancel()
+            _cancelled_work.add(work)
+            work.add_done_callback(_forget)
+            record.outcome = UNAVAILABLE
+            logger.warning("request %s: no answer within its deadline", record.request_id)
+            await _send_unavailable(scope, send, record.request_id, DEADLINE_MESSAGE)
+            record.late = True
+        except asyncio.CancelledError:  # the client went away or the server is stopping
+            work.cancel()
+            raise
+
+
+# Requests cancelled at their deadline, kept referenced until they have wound down.
+_cancelled_work: set["asyncio.Future[None]"] = set()
+
+
+def _forget(work: "asyncio.Future[None]") -> None:
+    """Drop a cancelled request once it has ended, consuming its error so none is reported."""
+    _cancelled_work.discard(work)
+    if not work.cancelled() and work.exception() is not None:
+        logger.debug("a request cancelled at its deadline ended with %r", work.exception())
 
 
 def _finish(scope: Scope, record: RequestRecord, status: int, seconds: float) -> None:
@@ -178,10 +228,12 @@ def _finish(scope: Scope, record: RequestRecord, status: int, seconds: float) ->
     )
 
 
-async def _send_unavailable(send: Send, request_id: str) -> None:
-    """A GraphQL-shaped 503 answer."""
-    error = {"message": UNAVAILABLE_MESSAGE, "extensions": {"code": UNAVAILABLE, "requestId": request_id}}
-    body = json.dumps({"errors": [error]}).encode()
-    headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": 503, "headers": headers})
-    await send({"type": "http.response.body", "body": body})
+async def _send_unavailable(scope: Scope, send: Send, request_id: str, message: str) -> None:
+    """A GraphQL-shaped 503 answer (`send_observed` adds Retry-After)."""
+    response = error_response(503, ErrorCode.SERVICE_UNAVAILABLE, message, request_id=request_id)
+    await response(scope, _no_body, send)
+
+
+async def _no_body() -> Message:
+    """A response sent from middleware reads nothing more of the request."""
+    return {"type": "http.disconnect"}

@@ -141,3 +141,52 @@ async def test_hand_made_cursors_with_values_no_row_has(
 ) -> None:
     body = await api.query(document, {"after": cursor}, token=token)
     assert _codes(body) == ["BAD_USER_INPUT"]
+
+
+# GraphQL escapes in the document's own string literals: the text holds a backslash, the value a control.
+LITERAL_ESCAPES = ["\\u0000", "\\u001b[31m", "\\u0001", "\\u007f"]
+
+
+@pytest.mark.parametrize("escape", LITERAL_ESCAPES)
+async def test_control_characters_written_as_literals_in_the_document(
+    api: Api, token: str, escape: str
+) -> None:
+    body = await api.query(f'{{ account(accountNumber: "A-{escape}1") {{ id }} }}', token=token)
+    assert _codes(body) == ["BAD_USER_INPUT"]
+    assert body["data"] is None
+
+
+@pytest.mark.parametrize("escape", LITERAL_ESCAPES)
+async def test_control_characters_in_a_literal_mutation_input_store_nothing(
+    api: Api, token: str, escape: str
+) -> None:
+    # given the customer's account
+    account = (await api.query("{ viewer { account { id } } }", token=token))["data"]["viewer"]["account"]
+    # when a title is created with a control character written into the document's input literal
+    body = await api.query(
+        f'mutation {{ createInvoiceTitle(input: {{accountId: "{account["id"]}", kind: INDIVIDUAL, '
+        f'invoiceType: VAT_GENERAL, name: "Zhang{escape}San"}}) {{ invoiceTitle {{ id }} }} }}',
+        token=token,
+    )
+    # then it is refused before anything runs, and nothing is stored
+    assert _codes(body) == ["BAD_USER_INPUT"]
+    titles = await api.query("{ viewer { account { invoiceTitles { id } } } }", token=token)
+    assert titles["data"]["viewer"]["account"]["invoiceTitles"] == []
+
+
+async def test_block_strings_are_checked_too(api: Api, token: str) -> None:
+    body = await api.query('{ account(accountNumber: """A-\x011""") { id } }', token=token)
+    assert _codes(body) == ["BAD_USER_INPUT"]
+
+
+async def test_an_integer_literal_of_thousands_of_digits(api: Api, token: str) -> None:
+    body = await api.query("{ viewer { accounts(first: " + "9" * 5000 + ") { totalCount } } }", token=token)
+    assert _codes(body) == ["BAD_USER_INPUT"]
+
+
+async def test_a_hand_made_cursor_of_deeply_nested_json(api: Api, token: str) -> None:
+    for depth in (800, 5000):
+        cursor = base64.urlsafe_b64encode(b"[" * depth + b"]" * depth).decode()
+        body = await api.query(STATEMENTS, {"after": cursor}, token=token)
+        assert _codes(body) == ["BAD_USER_INPUT"]
+        assert len(body["errors"][0]["message"]) < 200

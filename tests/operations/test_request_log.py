@@ -6,6 +6,7 @@ import logging
 import pytest
 
 from invoice_graph.domain.viewer import Role
+from invoice_graph.graphql.accounts.types import Viewer
 from invoice_graph.logging_setup import ConsoleFormatter, JsonFormatter
 from tests.graphql.conftest import Api
 
@@ -85,3 +86,57 @@ def test_console_lines_are_readable() -> None:
     assert line.endswith(
         "INFO    invoice_graph.requests: POST /graphql 200 operation=AccountList duration_ms=12.5"
     )
+
+
+@pytest.mark.parametrize(
+    ("query", "variables", "code"),
+    [
+        ("{ viewer { nope } }", {}, "GRAPHQL_VALIDATION_FAILED"),
+        ("{ viewer {", {}, "GRAPHQL_PARSE_FAILED"),
+        ("query($id: ID!) { node(id: $id) { id } }", {"id": "not-an-id"}, "BAD_USER_INPUT"),
+        (
+            "query($m: Month) { viewer { account { statement(month: $m) { id } } } }",
+            {"m": 5},
+            "BAD_USER_INPUT",
+        ),
+    ],
+)
+async def test_client_mistakes_are_logged_at_info_with_the_request_id(
+    api: Api, caplog: pytest.LogCaptureFixture, query: str, variables: dict[str, object], code: str
+) -> None:
+    # given a customer
+    token = await api.token(Role.FINANCE)
+    caplog.set_level(logging.DEBUG)
+    # when it sends a request the client must correct
+    response = await api.client.post(
+        "/graphql",
+        json={"query": query, "variables": variables},
+        headers={"Authorization": f"Bearer {token}", "X-Request-Id": "client-mistake-1"},
+    )
+    assert response.json()["errors"][0]["extensions"]["code"] == code
+    # then nothing is logged at ERROR or above, and the mistake is logged at INFO with the request id
+    assert [record.getMessage() for record in caplog.records if record.levelno >= logging.WARNING] == []
+    [mistake] = [record for record in caplog.records if record.name == "invoice_graph.graphql"]
+    assert mistake.levelno == logging.INFO
+    assert mistake.__dict__["fields"] == {"request_id": "client-mistake-1", "code": code}
+
+
+async def test_server_faults_are_still_logged_at_error(
+    api: Api, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a resolver that fails with a bug of the server's
+    token = await api.token(Role.FINANCE)
+
+    def broken(*_: object, **__: object) -> object:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(Viewer, "__init__", broken)
+    caplog.set_level(logging.INFO)
+    # when a request reaches it
+    response = await api.client.post(
+        "/graphql", json={"query": "{ viewer { role } }"}, headers={"Authorization": f"Bearer {token}"}
+    )
+    # then the client sees a masked error and the log has it at ERROR with the traceback
+    assert response.json()["errors"][0]["extensions"]["code"] == "INTERNAL_SERVER_ERROR"
+    [fault] = [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert fault.exc_info is not None

@@ -261,3 +261,18 @@ def test_lines_billed_otherwise_or_delivered_early_send_the_customer_to_the_hotl
     assert notice.endswith("hotline at 400-1.")
     assert ineligible_notice(not_subscription_fen=0, delivered_before_cutoff_fen=5, hotline="x") is not None
     assert ineligible_notice(not_subscription_fen=0, delivered_before_cutoff_fen=0, hotline="x") is None
+
+
+def test_the_notice_names_only_the_reasons_that_apply() -> None:
+    billed_otherwise = ineligible_notice(not_subscription_fen=100, delivered_before_cutoff_fen=0, hotline="x")
+    delivered_early = ineligible_notice(not_subscription_fen=0, delivered_before_cutoff_fen=5, hotline="x")
+    both = ineligible_notice(not_subscription_fen=1, delivered_before_cutoff_fen=1, hotline="x")
+    assert billed_otherwise is not None
+    assert "2018-01-31" not in billed_otherwise
+    assert "not billed by subscription" in billed_otherwise
+    assert delivered_early is not None
+    assert "2018-01-31" in delivered_early
+    assert "subscription" not in delivered_early
+    assert both is not None
+    assert "subscription" in both
+    assert "2018-01-31" in both

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from invoice_graph.domain.billing import (
+    DELIVERY_CUTOFF,
     Channel,
     ExclusionReason,
     LinePayment,
@@ -98,10 +99,14 @@ def ineligible_notice(
     Lines of other billing modes or delivered on or before the cut-off are invoiced by the sales
     manager or through the hotline; lines the Cloud Market's providers invoice need no notice.
     """
-    if not (not_subscription_fen or delivered_before_cutoff_fen):
+    reasons = []
+    if not_subscription_fen:
+        reasons.append("products not billed by subscription")
+    if delivered_before_cutoff_fen:
+        reasons.append(f"products delivered on or before {DELIVERY_CUTOFF.isoformat()}")
+    if not reasons:
         return None
     return (
-        "Some of this month's lines cannot be invoiced here (products not billed by subscription, or "
-        "delivered on or before 2018-01-31): contact your sales manager or call the customer service "
-        f"hotline at {hotline}."
+        f"Some of this month's lines cannot be invoiced here ({' and '.join(reasons)}): contact your "
+        f"sales manager or call the customer service hotline at {hotline}."
     )

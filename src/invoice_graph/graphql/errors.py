@@ -8,6 +8,12 @@ class ErrorCode(enum.StrEnum):
     """Codes of top-level GraphQL errors (userErrors use domain.errors.ErrorCode)."""
 
     BAD_USER_INPUT = "BAD_USER_INPUT"
+    # Not a GraphQL request at all (HTTP 4xx): a body that is not a JSON object, not UTF-8, nested
+    # or with numbers past reason, another method or content type, a body over the size limit.
+    BAD_REQUEST = "BAD_REQUEST"
+    METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED"
+    NOT_FOUND = "NOT_FOUND"
+    PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE"
     GRAPHQL_PARSE_FAILED = "GRAPHQL_PARSE_FAILED"
     GRAPHQL_VALIDATION_FAILED = "GRAPHQL_VALIDATION_FAILED"
     UNAUTHENTICATED = "UNAUTHENTICATED"

@@ -46,6 +46,7 @@ from strawberry.schema.schema import validate_document
 
 from invoice_graph.config import Settings
 from invoice_graph.graphql.errors import ErrorCode
+from invoice_graph.graphql.input_text import MAX_INTEGER_DIGITS
 
 MUTATION_COST = 10
 OBJECT_COST = 1
@@ -148,7 +149,8 @@ class _Walk:
             name = node.name.value
             return self.variables[name] if name in self.variables else self._value(self.defaults.get(name))
         if isinstance(node, IntValueNode):
-            return int(node.value)
+            # Thousands of digits would make int() raise; InputText refuses such a literal anyway.
+            return int(node.value) if len(node.value) <= MAX_INTEGER_DIGITS + 1 else None
         if isinstance(node, ListValueNode):
             return list(node.values)
         return None

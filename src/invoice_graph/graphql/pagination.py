@@ -55,6 +55,11 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if isinstance(value, date | datetime) else value
 
 
+# Cursors of ours hold a kind and a sort key of at most 200 characters (escaped to 6 bytes each
+# in JSON, then base64): a longer one was made by hand.
+MAX_CURSOR_LENGTH = 2048
+
+
 def encode_cursor(kind: str, key: Sequence[Any]) -> str:
     """An opaque cursor for a row's sort key."""
     raw = json.dumps([kind, *(_plain(value) for value in key)], separators=(",", ":"))
@@ -69,13 +74,16 @@ def decode_cursor(kind: str, cursor: str) -> tuple[Any, ...]:
     """
     parsers = _KEY_PARSERS[kind]
     try:
+        if len(cursor) > MAX_CURSOR_LENGTH:
+            raise ValueError(cursor)
         raw = json.loads(base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)))
         if not isinstance(raw, list) or raw[0] != kind or len(raw) != len(parsers) + 1:
             raise ValueError(cursor)
         return tuple(parse(value) for parse, value in zip(parsers, raw[1:], strict=True))
-    except (binascii.Error, UnicodeDecodeError, ValueError, TypeError, IndexError) as error:
+    except (binascii.Error, UnicodeDecodeError, ValueError, TypeError, IndexError, RecursionError) as error:
+        shown = cursor if len(cursor) <= 60 else f"{cursor[:60]}..."
         raise BadUserInputError(
-            f"{cursor!r} is not a cursor of this list: pass an endCursor or startCursor it returned"
+            f"{shown!r} is not a cursor of this list: pass an endCursor or startCursor it returned"
         ) from error
 
 

@@ -4,14 +4,17 @@ import asyncio
 from typing import Annotated
 
 import strawberry
+from graphql import GraphQLError
 from strawberry.extensions import ParserCache, ValidationCache
 from strawberry.schema.config import StrawberryConfig
+from strawberry.types import ExecutionContext
 
 from invoice_graph.domain.applications import ApplicationStatus
 from invoice_graph.graphql.access import visible_account
 from invoice_graph.graphql.accounts.types import Account, Viewer
 from invoice_graph.graphql.common import Node
 from invoice_graph.graphql.context import Info
+from invoice_graph.graphql.error_codes import log_client_errors
 from invoice_graph.graphql.errors import check_list_size
 from invoice_graph.graphql.input_text import InputText
 from invoice_graph.graphql.invoice_applications.fields import work_queue
@@ -70,7 +73,24 @@ class Query:
         )
 
 
-schema = strawberry.Schema(
+class Schema(strawberry.Schema):
+    """The schema, logging each request's errors by whose they are."""
+
+    def process_errors(
+        self, errors: list[GraphQLError], execution_context: ExecutionContext | None = None
+    ) -> None:
+        """Clients' mistakes at INFO with the request id; the view logs server faults at ERROR.
+
+        Strawberry's default logs every error at ERROR, a client's typo as loudly as a crash.
+        """
+        request = getattr(execution_context.context, "request", None) if execution_context else None
+        if request is None:  # run outside the HTTP view (a script): Strawberry's default
+            super().process_errors(errors, execution_context)
+            return
+        log_client_errors(errors, getattr(request.state, "request_id", None))
+
+
+schema = Schema(
     query=Query,
     mutation=Mutation,
     types=[MonthlyStatement, StatementLine],

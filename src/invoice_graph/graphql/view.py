@@ -1,14 +1,17 @@
 """The HTTP endpoint: builds each request's context and gives every error a code."""
 
+import json
 import logging
 import math
 import re
 from typing import Any, cast
 
 import orjson
+from cross_web import HTTPException
 from graphql import GraphQLError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
@@ -16,13 +19,15 @@ from strawberry.schema import BaseSchema
 from strawberry.types import ExecutionResult
 
 from invoice_graph.config import Settings
-from invoice_graph.db.availability import is_database_unavailable
 from invoice_graph.db.engine import Database
 from invoice_graph.domain.viewer import NOBODY
 from invoice_graph.graphiql import graphiql_page
 from invoice_graph.graphql.context import Context
-from invoice_graph.graphql.errors import BadUserInputError, ErrorCode, ForbiddenError
+from invoice_graph.graphql.error_codes import error_code
+from invoice_graph.graphql.errors import ErrorCode
+from invoice_graph.graphql.input_text import MAX_INTEGER_DIGITS
 from invoice_graph.graphql.loaders import Loaders
+from invoice_graph.http_errors import error_response
 from invoice_graph.request_log import (
     UNAVAILABLE_MESSAGE,
     note_operation,
@@ -36,36 +41,57 @@ logger = logging.getLogger("invoice_graph.graphql")
 
 # graphql-core's hints at names of the schema ("Did you mean 'x'?"), stripped when suggestions are off.
 _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
-# graphql-core reports bad argument and variable values with these words.
-_BAD_VALUE_MARKERS = ("Variable '$", "Expected value of type", "cannot represent")
+# A request body nests objects and lists a few levels deep; variables of this schema, at most four.
+MAX_JSON_DEPTH = 32
+_CODE_OF_STATUS = {404: ErrorCode.NOT_FOUND, 405: ErrorCode.METHOD_NOT_ALLOWED}
+_NOT_AN_OBJECT = 'The body must be a JSON object such as {"query": "{ viewer { role } }", "variables": {}}'
 
 
-def error_code(error: GraphQLError) -> ErrorCode:
-    """The code a client sees for an error."""
-    given = (error.extensions or {}).get("code")
-    return (
-        ErrorCode(given)
-        if isinstance(given, str) and given in ErrorCode.__members__
-        else _derived_code(error)
-    )
+def _parse_integer(text: str) -> int:
+    """A JSON integer, refused past MAX_INTEGER_DIGITS before Python converts it."""
+    if len(text.lstrip("-")) > MAX_INTEGER_DIGITS:
+        raise ValueError(f"a number in the body has more than {MAX_INTEGER_DIGITS} digits")
+    return int(text)
 
 
-def _derived_code(error: GraphQLError) -> ErrorCode:
-    """The code of an error raised without one, from its original exception or its message."""
-    original = error.original_error
-    if isinstance(original, BadUserInputError):
-        return ErrorCode.BAD_USER_INPUT
-    if isinstance(original, ForbiddenError):
-        return ErrorCode.FORBIDDEN
-    if original is not None and not isinstance(original, GraphQLError):
-        unavailable = is_database_unavailable(original)
-        return ErrorCode.SERVICE_UNAVAILABLE if unavailable else ErrorCode.INTERNAL_SERVER_ERROR
-    if error.message.startswith("Syntax Error"):
-        aborted = error.message.endswith("Parsing aborted.")  # the parser's token limit
-        return ErrorCode.TOO_MANY_TOKENS if aborted else ErrorCode.GRAPHQL_PARSE_FAILED
-    if any(marker in error.message for marker in _BAD_VALUE_MARKERS):
-        return ErrorCode.BAD_USER_INPUT
-    return ErrorCode.GRAPHQL_VALIDATION_FAILED
+def _refuse_constant(name: str) -> float:
+    """NaN and Infinity are not JSON."""
+    raise ValueError(f"{name} is not a JSON value")
+
+
+def _deeper_than(value: object, limit: int) -> bool:
+    """Whether objects and lists nest more than `limit` levels (walked without recursion)."""
+    pending: list[tuple[object, int]] = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        children = item.values() if isinstance(item, dict) else item if isinstance(item, list) else None
+        if children is None:
+            continue
+        if depth > limit:
+            return True
+        pending.extend((child, depth + 1) for child in children)
+    return False
+
+
+def decode_request_json(data: str | bytes) -> object:
+    """A request body or a `variables` parameter, decoded strictly.
+
+    Raises:
+        HTTPException: 400 for text that is not UTF-8 JSON, NaN or Infinity, integers of more than
+            MAX_INTEGER_DIGITS digits, or nesting past MAX_JSON_DEPTH levels.
+    """
+    try:
+        text = data.decode("utf-8") if isinstance(data, bytes) else data
+        value = json.loads(text, parse_int=_parse_integer, parse_constant=_refuse_constant)
+    except UnicodeDecodeError as error:
+        raise HTTPException(400, "The body is not UTF-8 text: send JSON encoded as UTF-8") from error
+    except RecursionError as error:
+        raise HTTPException(400, f"The body nests deeper than {MAX_JSON_DEPTH} levels") from error
+    except ValueError as error:  # json.JSONDecodeError included
+        raise HTTPException(400, f"The body is not valid JSON ({error}); send a JSON object") from error
+    if _deeper_than(value, MAX_JSON_DEPTH):
+        raise HTTPException(400, f"The body nests deeper than {MAX_JSON_DEPTH} levels")
+    return value
 
 
 def format_error(error: GraphQLError, request_id: str, *, hide_suggestions: bool = False) -> dict[str, Any]:
@@ -104,6 +130,27 @@ class GraphQLView(GraphQL[Context, None]):
         self.database = database
         self.rate_limiter = rate_limiter
 
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Strawberry's view, with its plain-text HTTP refusals answered as GraphQL-shaped JSON."""
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        try:
+            response = await self.run(Request(scope, receive))
+        except HTTPException as refusal:
+            code = _CODE_OF_STATUS.get(refusal.status_code, ErrorCode.BAD_REQUEST)
+            note_outcome(code.value)
+            request_id = scope.get("state", {}).get("request_id")
+            response = error_response(refusal.status_code, code, refusal.reason, request_id=request_id)
+        await response(scope, receive, send)
+
+    def parse_json(self, data: str | bytes) -> object:
+        """A JSON body (or GET `variables`), strictly: an object, or a list (a batch, refused later)."""
+        value = decode_request_json(data)
+        if not isinstance(value, dict | list):
+            raise HTTPException(400, _NOT_AN_OBJECT)
+        return value
+
     async def render_graphql_ide(self, request: Request) -> Response:
         """GraphiQL from the package's own assets (works with no internet)."""
         return HTMLResponse(graphiql_page(request))
@@ -111,6 +158,8 @@ class GraphQLView(GraphQL[Context, None]):
     async def execute_single(self, *args: Any, **kwargs: Any) -> ExecutionResult:
         """Run one operation, noting its name for the request's log line and metrics."""
         data: GraphQLRequestData = kwargs["request_data"]
+        if not isinstance(data.operation_name, str | None):
+            raise HTTPException(400, "The GraphQL operation's `operationName` must be a string or null")
         note_operation(operation_name(data.query, data.operation_name))
         return await super().execute_single(*args, **kwargs)
 

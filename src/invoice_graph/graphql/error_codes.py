@@ -1,0 +1,58 @@
+"""The code of every GraphQL error, and where each is logged: clients' mistakes at INFO, faults at ERROR."""
+
+import logging
+from typing import Any
+
+from graphql import GraphQLError
+
+from invoice_graph.db.availability import is_database_unavailable
+from invoice_graph.graphql.errors import BadUserInputError, ErrorCode, ForbiddenError
+
+logger = logging.getLogger("invoice_graph.graphql")
+
+# graphql-core reports bad argument and variable values with these words.
+_BAD_VALUE_MARKERS = ("Variable '$", "Expected value of type", "cannot represent")
+# The server's own faults; every other code names something the client must change.
+SERVER_FAULTS = frozenset({ErrorCode.INTERNAL_SERVER_ERROR, ErrorCode.SERVICE_UNAVAILABLE})
+
+
+def error_code(error: GraphQLError) -> ErrorCode:
+    """The code a client sees for an error."""
+    given = (error.extensions or {}).get("code")
+    return (
+        ErrorCode(given)
+        if isinstance(given, str) and given in ErrorCode.__members__
+        else _derived_code(error)
+    )
+
+
+def _derived_code(error: GraphQLError) -> ErrorCode:
+    """The code of an error raised without one, from its original exception or its message."""
+    original = error.original_error
+    if isinstance(original, BadUserInputError):
+        return ErrorCode.BAD_USER_INPUT
+    if isinstance(original, ForbiddenError):
+        return ErrorCode.FORBIDDEN
+    if original is not None and not isinstance(original, GraphQLError):
+        unavailable = is_database_unavailable(original)
+        return ErrorCode.SERVICE_UNAVAILABLE if unavailable else ErrorCode.INTERNAL_SERVER_ERROR
+    if error.message.startswith("Syntax Error"):
+        aborted = error.message.endswith("Parsing aborted.")  # the parser's token limit
+        return ErrorCode.TOO_MANY_TOKENS if aborted else ErrorCode.GRAPHQL_PARSE_FAILED
+    if any(marker in error.message for marker in _BAD_VALUE_MARKERS):
+        return ErrorCode.BAD_USER_INPUT
+    return ErrorCode.GRAPHQL_VALIDATION_FAILED
+
+
+def log_client_errors(errors: list[GraphQLError], request_id: Any) -> None:
+    """Log the client's mistakes among `errors` at INFO (the view logs server faults at ERROR)."""
+    for error in errors:
+        code = error_code(error)
+        if code not in SERVER_FAULTS:
+            logger.info(
+                "request %s: %s: %s",
+                request_id,
+                code.value,
+                error.message,
+                extra={"fields": {"request_id": request_id, "code": code.value}},
+            )

@@ -1,0 +1,38 @@
+"""GraphQL-shaped answers for requests refused before (or instead of) GraphQL execution.
+
+Every refusal at the HTTP level (no token, a body too large or not a GraphQL request, the
+database down, the deadline passed) answers `{"errors": [{"message", "extensions": {"code",
+"requestId"}}]}`, so a client reads one shape whatever went wrong.
+"""
+
+from collections.abc import Mapping
+
+import orjson
+from starlette.responses import Response
+
+from invoice_graph.graphql.errors import ErrorCode
+
+
+def error_body(code: ErrorCode, message: str, request_id: str | None = None) -> bytes:
+    """The JSON body of a refusal: one error with its code (and the request id when known)."""
+    extensions: dict[str, str] = {"code": code.value}
+    if request_id:
+        extensions["requestId"] = request_id
+    return orjson.dumps({"errors": [{"message": message, "extensions": extensions}]})
+
+
+def error_response(
+    status: int,
+    code: ErrorCode,
+    message: str,
+    *,
+    request_id: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response:
+    """A refusal as a Starlette response with a GraphQL-shaped JSON body."""
+    return Response(
+        error_body(code, message, request_id),
+        status_code=status,
+        headers=dict(headers or {}),
+        media_type="application/json",
+    )
