@@ -13,6 +13,7 @@ from invoice_graph.auth import BearerAuth
 from invoice_graph.body_limit import BodySizeLimit
 from invoice_graph.config import Settings
 from invoice_graph.db.engine import Database
+from invoice_graph.domain.workdays import use_holiday_schedule
 from invoice_graph.graphiql import graphiql_assets
 from invoice_graph.graphql.schema import schema
 from invoice_graph.graphql.view import GraphQLView
@@ -30,6 +31,7 @@ def create_app(settings: Settings, database: Database) -> Starlette:
     )
     count_statements(database.engine)
     track_pool(database)
+    use_holiday_schedule(settings.holiday_schedule)
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -44,7 +46,7 @@ def create_app(settings: Settings, database: Database) -> Starlette:
         routes=[
             Route("/healthz", healthz),
             Route("/readyz", readiness_endpoint(database)),
-            Route("/metrics", metrics_endpoint(database)),
+            Route("/metrics", metrics_endpoint(database, settings)),
             graphiql_assets(),
             Route(
                 "/graphql",

@@ -3,10 +3,11 @@
 from pathlib import Path
 from typing import Literal, Self
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import Field, PrivateAttr, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from invoice_graph.domain.applications import InvoiceMedium
+from invoice_graph.domain.holiday_schedule import EMPTY_SCHEDULE, HolidaySchedule, parse_holiday_schedule
 
 # A request may run its longest statement and still have time to answer.
 REQUEST_TIMEOUT_MARGIN_SECONDS = 5.0
@@ -48,6 +49,13 @@ class Settings(BaseSettings):
     # hangs (frozen, or cut off by a network partition) and no timeout of its own fires. Unset: the
     # statement timeout plus REQUEST_TIMEOUT_MARGIN_SECONDS, or 30 s with no statement timeout.
     request_timeout_seconds: float | None = Field(default=None, gt=0, le=3600)
+    # A TOML file of official holidays and adjusted workdays of years chinesecalendar does not know
+    # yet (README "Holidays past the calendar's data"); read and checked when the settings load.
+    holidays_file: Path | None = None
+    # The bearer token Prometheus scrapes /metrics with. Set: required in every environment.
+    # Unset: /metrics is open in development and test, and refused (403) in production.
+    metrics_token: SecretStr | None = Field(default=None, min_length=16)
+    _holiday_schedule: HolidaySchedule = PrivateAttr(default=EMPTY_SCHEDULE)
 
     # Limits and abuse resistance (README "Limits and production settings"). Unset booleans
     # follow the environment: on in development and test, off in production.
@@ -84,6 +92,26 @@ class Settings(BaseSettings):
         if not value.startswith("postgresql+asyncpg://"):
             raise ValueError("DATABASE_URL must be a PostgreSQL URL, e.g. postgresql://user@host/db")
         return value
+
+    @property
+    def holiday_schedule(self) -> HolidaySchedule:
+        """The schedule read from HOLIDAYS_FILE (empty without one)."""
+        return self._holiday_schedule
+
+    @model_validator(mode="after")
+    def _read_holidays_file(self) -> Self:
+        """Read and check HOLIDAYS_FILE once, so a bad file stops the server at start."""
+        if self.holidays_file is None:
+            return self
+        try:
+            text = self.holidays_file.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise ValueError(f"HOLIDAYS_FILE {self.holidays_file} cannot be read: {error}") from error
+        try:
+            self._holiday_schedule = parse_holiday_schedule(text)
+        except ValueError as error:
+            raise ValueError(f"HOLIDAYS_FILE {self.holidays_file}: {error}") from error
+        return self
 
     @model_validator(mode="after")
     def _environment_defaults(self) -> Self:

@@ -1,9 +1,11 @@
 """Liveness (/healthz) and readiness (/readyz) for load balancers and orchestrators.
 
-/healthz only says the process answers. /readyz says whether this process can serve correctly:
-the database is reachable, its schema is at the newest migration, and the China working-day
-calendar knows this year and the next (past its data, deadlines fall back to Monday-Friday).
-Neither needs a token; neither reveals more than what is wrong.
+/healthz only says the process answers. /readyz says whether this process can serve: the
+database is reachable and its schema is at the newest migration (SPEC 14). What degrades the
+service without stopping it is a warning in the body, with 200: a China working-day calendar
+that does not know this year or the next (deadlines then count Monday-Friday). A load balancer
+must not take every replica out because a package lacks next year's holidays. Neither endpoint
+needs a token; neither reveals more than what is wrong.
 """
 
 import asyncio
@@ -58,11 +60,14 @@ def _calendar_problem(year: int) -> str | None:
     missing = [str(each) for each in (year, year + 1) if not calendar_covers(each)]
     if not missing:
         return None
-    return f"no official holidays for {', '.join(missing)} (counting Monday-Friday); upgrade chinesecalendar"
+    return (
+        f"no official holidays for {', '.join(missing)} (counting Monday-Friday); "
+        "add them with HOLIDAYS_FILE or upgrade chinesecalendar"
+    )
 
 
 async def check_readiness(database: Database) -> dict[str, str]:
-    """Run every readiness check.
+    """Run every check that decides readiness.
 
     Args:
         database: the database this process serves from.
@@ -72,20 +77,26 @@ async def check_readiness(database: Database) -> dict[str, str]:
     """
     problem = await _database_problem(database)
     migrations = "not checked: no database" if problem else await _migrations_problem(database)
-    return {
-        "database": problem or OK,
-        "migrations": migrations or OK,
-        "calendar": _calendar_problem(today_cst().year) or OK,
-    }
+    return {"database": problem or OK, "migrations": migrations or OK}
+
+
+def readiness_warnings() -> dict[str, str]:
+    """What degrades the service without stopping it: each warning's name and what to do."""
+    calendar = _calendar_problem(today_cst().year)
+    return {"calendar": calendar} if calendar else {}
 
 
 def readiness_endpoint(database: Database) -> Callable[[Request], Awaitable[JSONResponse]]:
-    """The /readyz endpoint over a database: 200 when every check is ok, else 503 naming the failures."""
+    """The /readyz endpoint over a database: 200 when every check is ok (warnings or not), else 503."""
 
     async def readyz(_: Request) -> JSONResponse:
         checks = await check_readiness(database)
         ready = all(value == OK for value in checks.values())
-        body = {"status": "ready" if ready else "not ready", "checks": checks}
+        body = {
+            "status": "ready" if ready else "not ready",
+            "checks": checks,
+            "warnings": readiness_warnings(),
+        }
         return JSONResponse(body, status_code=200 if ready else 503)
 
     return readyz

@@ -8,6 +8,7 @@ each scrape (one cheap query), alongside this process's own counters.
 """
 
 import asyncio
+import hmac
 import logging
 import re
 from collections.abc import Awaitable, Callable
@@ -17,8 +18,11 @@ from sqlalchemy.pool import QueuePool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from invoice_graph.config import Settings
 from invoice_graph.db.engine import Database
 from invoice_graph.db.queries.operations import get_operational_facts
+from invoice_graph.graphql.errors import ErrorCode
+from invoice_graph.http_errors import error_response
 from invoice_graph.services.statements import GenerationResult
 
 logger = logging.getLogger(__name__)
@@ -115,10 +119,38 @@ async def _refresh_database_facts(database: Database) -> None:
         LAST_GENERATED.set(facts.last_generated_at)
 
 
-def metrics_endpoint(database: Database) -> Callable[[Request], Awaitable[Response]]:
-    """The /metrics endpoint: this process's metrics and the database's facts, as Prometheus text."""
+def _refusal(request: Request, settings: Settings) -> Response | None:
+    """Why this scrape may not read the metrics, or None when it may."""
+    if settings.metrics_token is None:
+        if settings.environment != "production":
+            return None
+        return error_response(
+            403,
+            ErrorCode.FORBIDDEN,
+            "Metrics are not served in production without METRICS_TOKEN: set it, and scrape with "
+            "Authorization: Bearer <METRICS_TOKEN>",
+        )
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    expected = settings.metrics_token.get_secret_value()
+    if scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), expected.encode()):
+        return None
+    return error_response(
+        401,
+        ErrorCode.UNAUTHENTICATED,
+        "Scrape with Authorization: Bearer <METRICS_TOKEN>",
+        headers={"WWW-Authenticate": 'Bearer realm="metrics"'},
+    )
 
-    async def metrics(_: Request) -> Response:
+
+def metrics_endpoint(database: Database, settings: Settings) -> Callable[[Request], Awaitable[Response]]:
+    """The /metrics endpoint: this process's metrics and the database's facts, as Prometheus text.
+
+    With METRICS_TOKEN set, only a scrape bearing it is answered; in production one must be set.
+    """
+
+    async def metrics(request: Request) -> Response:
+        if (refusal := _refusal(request, settings)) is not None:
+            return refusal
         await _refresh_database_facts(database)
         return Response(generate_latest(REGISTRY), media_type=CONTENT_TYPE_LATEST)
 

@@ -3,8 +3,14 @@
 import re
 from pathlib import Path
 
+import httpx
+import pytest
+from pydantic import ValidationError
 from sqlalchemy import text
 
+from invoice_graph.app import create_app
+from invoice_graph.config import Settings
+from invoice_graph.db.engine import Database
 from invoice_graph.domain.viewer import Role
 from tests.factories import line, make_statements
 from tests.graphql.conftest import Api
@@ -61,3 +67,44 @@ async def test_metrics_show_imports_and_generations_done_by_any_process(api: Api
     assert await _sample(api, "invoice_graph_billing_lines_estimated") == 3
     assert await _sample(api, "invoice_graph_statement_months_generated") == 3
     assert await _sample(api, "invoice_graph_statement_last_generated_timestamp_seconds") > 1.7e9
+
+
+METRICS_TOKEN = "scrape-secret-0123456789"
+
+
+async def _scrape(database: Database, settings: Settings, headers: dict[str, str]) -> httpx.Response:
+    app = create_app(settings, database)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t") as client:
+        return await client.get("/metrics", headers=headers)
+
+
+async def test_in_production_metrics_need_a_configured_token(database: Database) -> None:
+    # given production without METRICS_TOKEN: nobody may read them
+    refused = await _scrape(database, Settings(environment="production"), {})
+    assert refused.status_code == 403
+    assert "METRICS_TOKEN" in refused.json()["errors"][0]["message"]
+    assert "invoice_graph_requests_total" not in refused.text
+
+    # given production with METRICS_TOKEN: only a scrape bearing it reads them
+    settings = Settings(environment="production", metrics_token=METRICS_TOKEN)
+    for headers in ({}, {"Authorization": "Bearer wrong-token-0123456789"}, {"Authorization": METRICS_TOKEN}):
+        response = await _scrape(database, settings, headers)
+        assert response.status_code == 401
+        assert response.headers["www-authenticate"].startswith("Bearer")
+        assert "invoice_graph_requests_total" not in response.text
+    scraped = await _scrape(database, settings, {"Authorization": f"Bearer {METRICS_TOKEN}"})
+    assert scraped.status_code == 200
+    assert "invoice_graph_database_up 1.0" in scraped.text
+
+
+async def test_a_metrics_token_is_required_in_development_too_once_set(database: Database) -> None:
+    settings = Settings(environment="development", metrics_token=METRICS_TOKEN)
+    assert (await _scrape(database, settings, {})).status_code == 401
+    assert (
+        await _scrape(database, settings, {"Authorization": f"Bearer {METRICS_TOKEN}"})
+    ).status_code == 200
+
+
+def test_a_short_metrics_token_is_refused() -> None:
+    with pytest.raises(ValidationError, match="metrics_token"):
+        Settings(metrics_token="short")

@@ -1,8 +1,10 @@
-"""China working days, with the official holidays and adjusted workdays (SPEC section 1, 5).
+"""China working days, with the official holidays and adjusted workdays (SPEC section 1, 5, 14).
 
 The package `chinesecalendar` knows the official calendar up to a known year (1.11.0: 2026) and
-raises NotImplementedError past it. Past that year we fall back to Monday-Friday, log a warning
-once per process, and let the readiness check ask `calendar_covers(year)`.
+raises NotImplementedError past it. Operators add later years with `HOLIDAYS_FILE` (the schedule
+the server installs with `use_holiday_schedule`; a year it lists replaces the package's). Past
+both we fall back to Monday-Friday, log a warning once per process, and let the readiness check
+ask `calendar_covers(year)`.
 """
 
 import functools
@@ -12,6 +14,7 @@ from datetime import date, datetime, timedelta
 import chinese_calendar
 
 from invoice_graph.domain.applications import ApplicationStatus
+from invoice_graph.domain.holiday_schedule import EMPTY_SCHEDULE, HolidaySchedule
 from invoice_graph.domain.months import CST
 
 logger = logging.getLogger(__name__)
@@ -20,13 +23,22 @@ logger = logging.getLogger(__name__)
 NOT_SHIPPED = frozenset({ApplicationStatus.PENDING, ApplicationStatus.ISSUED})
 DUE_WORKING_DAYS = 3
 
+_schedule = EMPTY_SCHEDULE
+
+
+def use_holiday_schedule(schedule: HolidaySchedule) -> None:
+    """Count the operator's holidays and adjusted workdays for the years the schedule lists."""
+    global _schedule  # noqa: PLW0603 (one schedule per process, installed at start)
+    _schedule = schedule
+
 
 @functools.cache
 def _warn_fallback() -> None:
     """Log, once per process, that the official calendar has run out."""
     logger.warning(
         "The China holiday calendar (package chinesecalendar) has no data for some dates; "
-        "counting Monday-Friday as working days for them. Upgrade chinesecalendar."
+        "counting Monday-Friday as working days for them. Add the official schedule with "
+        "HOLIDAYS_FILE, or upgrade chinesecalendar."
     )
 
 
@@ -39,6 +51,8 @@ def calendar_covers(year: int) -> bool:
     Returns:
         True when holidays and adjusted workdays of that year are known.
     """
+    if year in _schedule.years:
+        return True
     try:
         chinese_calendar.is_workday(date(year, 1, 1))
     except NotImplementedError:
@@ -56,6 +70,8 @@ def is_workday(day: date) -> bool:
         True for a working day, adjusted workdays on weekends included; Monday-Friday for
         dates the official calendar does not know.
     """
+    if day.year in _schedule.years:
+        return _schedule.is_workday(day)
     try:
         return bool(chinese_calendar.is_workday(day))
     except NotImplementedError:
