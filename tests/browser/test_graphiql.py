@@ -1,4 +1,4 @@
-"""GraphiQL in a real browser, on a real server, with no internet: paste a token, run a query."""
+"""GraphiQL in a real browser, on a real server, with no internet: no error, Docs and a query with a token."""
 
 import asyncio
 import json
@@ -65,9 +65,35 @@ def _type_into(page: Page, editor: str, text: str) -> None:
     page.send("Input.insertText", text=text)
 
 
+def _open_graphiql(page: Page, url: str) -> None:
+    """Navigate to GraphiQL and wait until this (not a previous) page's editors are there."""
+    page.evaluate("window.earlierPage = true")
+    page.send("Page.navigate", url=url)
+    page.wait_for(f"window.earlierPage === undefined && {QUERY_EDITOR} !== null && {HEADERS_EDITOR} !== null")
+
+
+def _docs_root_type(page: Page, name: str) -> str:
+    """Open the Docs explorer, follow the root type `name` and return what Docs then shows."""
+    page.evaluate(f"{DOCS_BUTTON}.click()")
+    link = f"[...document.querySelectorAll('.graphiql-doc-explorer a')].find(a => a.textContent === '{name}')"
+    page.wait_for(f"{link} !== undefined", seconds=5)
+    page.evaluate(f"{link}.click()")
+    shown: str = page.wait_for(
+        f"{DOCS}.querySelector('.graphiql-doc-explorer-title').innerText === '{name}' && {DOCS}.innerText"
+    )
+    return shown
+
+
 HEADERS_EDITOR = "document.querySelector('[aria-label=Headers] .graphiql-editor:not(.hidden) .CodeMirror')"
 QUERY_EDITOR = "document.querySelector('.graphiql-query-editor .CodeMirror')"
 RESPONSE = "document.querySelector('.graphiql-response .CodeMirror').CodeMirror.getValue()"
+DOCS_BUTTON = "document.querySelector('[aria-label=\"Show Documentation Explorer\"]')"
+REFETCH_BUTTON = "document.querySelector('[aria-label=\"Re-fetch GraphQL schema\"]')"
+DOCS = "document.querySelector('.graphiql-doc-explorer')"
+REQUESTS = "performance.getEntriesByType('resource').filter(entry => entry.initiatorType === 'fetch').length"
+TAB_STATE = "(localStorage.getItem('graphiql:tabState') || '')"
+# Longer than the page's 500 ms pause after an edit, and than any request to this machine takes.
+SETTLE_SECONDS = 1.5
 
 
 async def test_graphiql_runs_a_query_with_a_token_and_no_internet(
@@ -79,12 +105,28 @@ async def test_graphiql_runs_a_query_with_a_token_and_no_internet(
     with open_page(chromium) as page:
         # when GraphiQL is opened in a browser that can reach nothing but this machine
         page.send("Page.enable")
-        page.send("Page.navigate", url=f"{server_url}/graphql")
-        page.wait_for(f"{QUERY_EDITOR} !== null")
+        _open_graphiql(page, f"{server_url}/graphql")  # the Headers tab is open from the start
 
-        # and the token goes into the Headers editor, a query into the editor, and it is run
-        page.wait_for(f"{HEADERS_EDITOR} !== null")  # the Headers tab is open from the start
+        # then, with only the placeholder token, nothing is asked of the server and no error is shown
+        await asyncio.sleep(SETTLE_SECONDS)
+        assert page.evaluate(RESPONSE) == ""
+        assert page.evaluate(REQUESTS) == 0
+
+        # when the token is pasted into the Headers editor and Docs is opened, with no re-fetch
         _type_into(page, HEADERS_EDITOR, json.dumps({"Authorization": f"Bearer {token}"}))
+
+        # then Docs shows the schema: the Query root and its `viewer` field
+        docs = _docs_root_type(page, "Query")
+        assert "viewer" in docs
+        assert "Error fetching schema" not in docs
+        assert page.evaluate(RESPONSE) == ""
+
+        # and GraphiQL's re-fetch button fetches the schema again
+        fetched = page.evaluate(REQUESTS)
+        page.evaluate(f"{REFETCH_BUTTON}.click()")
+        page.wait_for(f"{REQUESTS} > {fetched}", seconds=5)
+
+        # when a query is typed into the editor and run
         _type_into(page, QUERY_EDITOR, QUERY)
         page.evaluate("document.querySelector('.graphiql-execute-button').click()")
 
@@ -97,3 +139,23 @@ async def test_graphiql_runs_a_query_with_a_token_and_no_internet(
         assert loaded, "the page loaded no scripts or styles"
         assert all(url.startswith(server_url) for url in loaded), loaded
         assert any(url.endswith("/static/graphiql/graphiql.min.js") for url in loaded)
+
+
+async def test_graphiql_loads_the_schema_with_a_token_kept_from_an_earlier_visit(
+    chromium: str, database: Database, server_url: str
+) -> None:
+    # given a browser where a token was pasted into GraphiQL on an earlier visit
+    token = (await create_token(database, role=Role.FINANCE)).secret
+    with open_page(chromium) as page:
+        _open_graphiql(page, f"{server_url}/graphql")
+        _type_into(page, HEADERS_EDITOR, json.dumps({"Authorization": f"Bearer {token}"}))
+        page.wait_for(f"{TAB_STATE}.includes({json.dumps(token)})")  # GraphiQL keeps headers
+
+        # when GraphiQL is opened again
+        _open_graphiql(page, f"{server_url}/graphql")
+
+        # then the token is back, Docs shows the schema without any typing, and no error is shown
+        assert token in page.evaluate(f"{HEADERS_EDITOR}.CodeMirror.getValue()")
+        assert "viewer" in _docs_root_type(page, "Query")
+        await asyncio.sleep(SETTLE_SECONDS)
+        assert page.evaluate(RESPONSE) == ""

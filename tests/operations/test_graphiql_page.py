@@ -26,4 +26,5 @@ async def test_graphiql_page_keeps_the_headers_editor_for_the_token(api: Api) ->
     page = (await api.client.get("/graphql", headers={"Accept": "text/html"})).text
 
     assert "isHeadersEditorEnabled: true" in page
+    assert "shouldPersistHeaders: true" in page
     assert "Authorization" in page
