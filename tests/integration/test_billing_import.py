@@ -1,6 +1,7 @@
 """Importing billing CSV files and generating statements, on real PostgreSQL."""
 
 import asyncio
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -8,7 +9,9 @@ from sqlalchemy import func, select
 
 from invoice_graph.db.engine import Database
 from invoice_graph.db.tables import accounts, billing_lines, partners, statements
-from invoice_graph.services.billing_import import ImportRejectedError, import_billing_file
+from invoice_graph.domain.months import CST
+from invoice_graph.services import billing_import
+from invoice_graph.services.billing_import import ImportPhase, ImportRejectedError, import_billing_file
 from invoice_graph.services.statements import generate_due_statements
 from tests.factories import LATER, csv_text, import_rows, line
 
@@ -130,3 +133,147 @@ async def test_concurrent_imports_cannot_both_store_one_line_id(database: Databa
     assert len(refused) == 1
     assert [(p.line, p.column) for p in refused[0].problems] == [(2, "line_id")]
     assert await _count(database, billing_lines) == 1
+
+
+def _append_raw_row(path: Path, raw: str) -> None:
+    """Add a row written by hand (e.g. with a field too many) to the end of a CSV file."""
+    with path.open("a", encoding="utf-8", newline="") as stream:
+        stream.write(raw + "\r\n")
+
+
+async def test_one_run_names_every_problem_of_every_kind(database: Database, tmp_path: Path) -> None:
+    # given a line imported before and a generated March
+    known = line(line_id="KNOWN", billed_on="2024-03-10")
+    await import_rows(database, tmp_path, [known])
+    await generate_due_statements(database, now=LATER)
+    lines_before = await _count(database, billing_lines)
+    # and a file with one problem of each kind, cross-row ones beside rows that do not parse
+    in_two_versions = line(line_id="TWICE", billed_on="2024-04-02")
+    rows = [
+        line(billed_on="2024-04-01"),  # 2: fine
+        line(channel="SPACE", billed_on="2024-04-01"),  # 3: does not parse
+        {**known, "product": "Other"},  # 4: a known line, changed
+        line(billed_on="2024-03-20"),  # 5: a new line in generated March
+        in_two_versions,  # 6
+        {**in_two_versions, "amount": "5.00", "cash_amount": "5.00"},  # 7: the same line_id, changed
+        line(account_name="Acme Holdings", billed_on="2024-04-03"),  # 8: a second name for A-1
+        line(billed_on=(datetime.now(CST).date() + timedelta(days=2)).isoformat()),  # 9: the future
+    ]
+    path = tmp_path / "everything.csv"
+    path.write_text(csv_text(rows), encoding="utf-8")
+    extra_field = "A-1,Acme Ltd,,L-EXTRA,2024-04-05,Disk,CLOUD,Cloud Provider,false,OTHER,,1,0,0,0,1,x"
+    _append_raw_row(path, extra_field)  # 10: 17 fields
+    # when it is imported once
+    with pytest.raises(ImportRejectedError) as rejected:
+        await import_billing_file(database, path)
+    # then every problem is named, by line and column, and nothing is written
+    assert [(p.line, p.column) for p in rejected.value.problems] == [
+        (3, "channel"),
+        (4, "line_id"),
+        (5, "billed_on"),
+        (6, "line_id"),
+        (7, "line_id"),
+        (8, "account_name"),
+        (9, "billed_on"),
+        (10, ""),
+    ]
+    assert str(rejected.value.problems[-1]).startswith("line 10: 17 fields; the header has 16")
+    assert await _count(database, billing_lines) == lines_before
+
+
+async def test_a_line_billed_after_today_in_china_is_refused(database: Database, tmp_path: Path) -> None:
+    # given a line billed the day after tomorrow (China Standard Time), beside one billed today
+    today = datetime.now(CST).date()
+    rows = [line(billed_on=today.isoformat()), line(billed_on=(today + timedelta(days=2)).isoformat())]
+    # when the file is imported, then the future line is refused and nothing is written
+    with pytest.raises(ImportRejectedError) as rejected:
+        await import_rows(database, tmp_path, rows)
+    ((problem_line, column, message),) = [(p.line, p.column, p.message) for p in rejected.value.problems]
+    assert (problem_line, column) == (3, "billed_on")
+    assert "is after today" in message
+    assert await _count(database, billing_lines) == 0
+
+
+async def test_rows_with_the_wrong_number_of_fields_are_named(database: Database, tmp_path: Path) -> None:
+    # given a file with a row of 17 fields (an unquoted comma) and one of 15
+    good = csv_text([line()])
+    path = tmp_path / "fields.csv"
+    path.write_text(good, encoding="utf-8")
+    _append_raw_row(path, "A-1,Acme, Ltd,,L-A,2024-03-15,Disk,CLOUD,Cloud Provider,false,OTHER,,1,0,0,0,1")
+    _append_raw_row(path, "A-1,Acme Ltd,L-B,2024-03-15,Disk,CLOUD,Cloud Provider,false,OTHER,,1,0,0,0,1")
+    # when it is imported
+    with pytest.raises(ImportRejectedError) as rejected:
+        await import_billing_file(database, path)
+    # then each is named once, as a whole row, with its count and the header's
+    assert [str(p).split(":")[:2] for p in rejected.value.problems] == [
+        ["line 3", " 17 fields; the header has 16"],
+        ["line 4", " 15 fields; the header has 16"],
+    ]
+    assert await _count(database, billing_lines) == 0
+
+
+async def test_an_account_with_two_names_in_one_file_is_refused(database: Database, tmp_path: Path) -> None:
+    # given a file that names account A-1 "Acme Ltd" on lines 2 and 4 but "ACME Ltd." on line 3
+    rows = [line(), line(account_name="ACME Ltd."), line(), line(account_number="A-2", account_name="Beta")]
+    # when it is imported
+    with pytest.raises(ImportRejectedError) as rejected:
+        await import_rows(database, tmp_path, rows)
+    # then line 3 is named with both names and what to do, and nothing is written
+    (problem,) = rejected.value.problems
+    assert (problem.line, problem.column) == (3, "account_name")
+    assert "'ACME Ltd.' here but 'Acme Ltd' on line 2" in problem.message
+    assert "write the same account_name on each of its lines" in problem.message
+    assert await _count(database, accounts) == 0
+
+
+async def test_a_file_that_names_a_stored_account_anew_renames_it(database: Database, tmp_path: Path) -> None:
+    # given account A-1 imported as "Acme Ltd"
+    await import_rows(database, tmp_path, [line()])
+    # when a later file names it "Acme Holdings" on every line
+    result = await import_rows(database, tmp_path, [line(account_name="Acme Holdings")] * 2)
+    # then the account is renamed and the new lines are stored
+    async with database.read() as connection:
+        names = (await connection.execute(select(accounts.c.name))).scalars().all()
+    assert names == ["Acme Holdings"]
+    assert (result.accounts, result.inserted) == (1, 1)
+
+
+async def test_progress_is_reported_for_reading_checking_and_writing(
+    database: Database, tmp_path: Path
+) -> None:
+    # given a file of 200 lines
+    path = tmp_path / "progress.csv"
+    path.write_text(csv_text([line() for _ in range(200)]), encoding="utf-8")
+    seen: list[tuple[ImportPhase, int, int]] = []
+    # when it is imported
+    await import_billing_file(database, path, on_progress=lambda *step: seen.append(step))
+    # then the phases come in order, each counting up to its total: bytes, checks, rows
+    phases = [phase for phase, _, _ in seen]
+    assert sorted(phases, key=list(ImportPhase).index) == phases
+    assert set(phases) == set(ImportPhase)
+    size = path.stat().st_size
+    assert seen[phases.index(ImportPhase.CHECKING) - 1] == (ImportPhase.READING, size, size)
+    writing = [(done, total) for phase, done, total in seen if phase is ImportPhase.WRITING]
+    assert (writing[0], writing[-1]) == ((0, 200), (200, 200))
+    assert [done for done, _ in writing] == sorted(done for done, _ in writing)
+
+
+async def test_the_write_phase_reports_lines_while_they_are_written(
+    database: Database, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # given a file of 20,000 lines, and the insert watched every few milliseconds
+    monkeypatch.setattr(billing_import, "WRITE_PROGRESS_SECONDS", 0.002)
+    path = tmp_path / "large.csv"
+    path.write_text(csv_text([line() for _ in range(20_000)]), encoding="utf-8")
+    writing: list[int] = []
+
+    def on_progress(phase: ImportPhase, done: int, total: int) -> None:
+        if phase is ImportPhase.WRITING:
+            writing.append(done)
+
+    # when it is imported
+    result = await import_billing_file(database, path, on_progress=on_progress)
+    # then the count of lines written grows while they are written, not only at the end
+    assert result.inserted == 20_000
+    assert any(0 < done < 20_000 for done in writing), writing
+    assert writing == sorted(writing)

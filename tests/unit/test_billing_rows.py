@@ -1,6 +1,6 @@
 """Reading billing CSV rows into checked lines (SPEC 2)."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -11,9 +11,13 @@ from invoice_graph.domain.billing_rows import (
     RowProblem,
     missing_columns,
     parse_row,
+    wrong_field_count,
 )
 from invoice_graph.domain.months import Month
 from tests.factories import line
+
+# The day the rows are read on (China Standard Time): after every billing date of the factory's rows.
+TODAY = date(2025, 1, 10)
 
 
 def make_row(**overrides: str | None) -> dict[str, str | None]:
@@ -25,14 +29,14 @@ def make_row(**overrides: str | None) -> dict[str, str | None]:
 
 def parsed_line(**overrides: str | None) -> BillingLine:
     """Parse a row that is expected to be valid."""
-    result = parse_row(2, make_row(**overrides))
+    result = parse_row(2, make_row(**overrides), today=TODAY)
     assert isinstance(result, BillingLine), result
     return result
 
 
 def problems_of(line: int, **overrides: str | None) -> list[RowProblem]:
     """Parse a row that is expected to be refused."""
-    result = parse_row(line, make_row(**overrides))
+    result = parse_row(line, make_row(**overrides), today=TODAY)
     assert isinstance(result, list), result
     return result
 
@@ -225,7 +229,7 @@ def test_row_with_missing_cells_is_refused_not_crashed() -> None:
     row["account_number"] = "A-1"
 
     # when it is parsed
-    result = parse_row(2, row)
+    result = parse_row(2, row, today=TODAY)
 
     # then the empty required cells are reported
     assert isinstance(result, list)
@@ -274,3 +278,42 @@ def test_changed_content_changes_the_fingerprint(change: dict[str, str]) -> None
 
     # then the re-import can be told apart
     assert first.content_hash != changed.content_hash
+
+
+def test_a_line_billed_after_today_is_refused() -> None:
+    # given a row billed tomorrow (China Standard Time)
+    tomorrow = TODAY + timedelta(days=1)
+
+    # when it is parsed
+    (problem,) = problems_of(6, billed_on=tomorrow.isoformat())
+
+    # then its billing date is refused, with both dates and what to do
+    assert (problem.line, problem.column) == (6, "billed_on")
+    assert f"{tomorrow} is after today ({TODAY} in China Standard Time)" in problem.message
+    assert "correct the date" in problem.message
+
+
+def test_a_line_billed_today_is_accepted() -> None:
+    assert parsed_line(billed_on=TODAY.isoformat(), delivered_on=TODAY.isoformat()).billed_on == TODAY
+
+
+def test_parts_not_adding_up_are_reported_beside_other_bad_cells() -> None:
+    # given a row with an unknown channel whose parts also do not add up to its amount
+    # when it is parsed
+    problems = problems_of(8, channel="SATELLITE", cash_amount="90.00")
+
+    # then both are reported in one go
+    assert [(p.line, p.column) for p in problems] == [(8, "channel"), (8, "amount")]
+
+
+def test_a_row_with_a_surplus_field_is_named_with_both_counts() -> None:
+    problem = wrong_field_count(5, 17, 16)
+    assert (problem.line, problem.column) == (5, "")
+    assert str(problem).startswith("line 5: 17 fields; the header has 16: ")
+    assert "double quotes" in problem.message
+
+
+def test_a_row_with_a_field_too_few_says_to_give_each_column_a_cell() -> None:
+    assert str(wrong_field_count(9, 1, 16)) == (
+        "line 9: 1 field; the header has 16: give every column a cell, an empty one where there is no value"
+    )

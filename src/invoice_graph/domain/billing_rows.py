@@ -56,13 +56,18 @@ _MAX_KNOWN_DAYS = 10_000
 
 @dataclass(frozen=True, slots=True)
 class RowProblem:
-    """One thing wrong with one row: its spreadsheet line number, column and a fix."""
+    """One thing wrong with one row: its spreadsheet line number, column and a fix.
+
+    The column is empty when the problem is the row as a whole (its number of fields).
+    """
 
     line: int
     column: str
     message: str
 
     def __str__(self) -> str:
+        if not self.column:
+            return f"line {self.line}: {self.message}"
         return f"line {self.line}, column {self.column}: {self.message}"
 
 
@@ -114,6 +119,19 @@ class BillingLine:
 def missing_columns(header: list[str]) -> list[str]:
     """The required columns a CSV header lacks (partner is optional)."""
     return [c for c in COLUMNS if c != "partner" and c not in header]
+
+
+def wrong_field_count(line: int, fields: int, header: int) -> RowProblem:
+    """The problem of a row whose number of fields differs from the header's.
+
+    Its cells cannot be matched to the columns, so they are not checked one by one.
+    """
+    fix = (
+        "put a value that holds a comma in double quotes"
+        if fields > header
+        else "give every column a cell, an empty one where there is no value"
+    )
+    return RowProblem(line, "", f"{fields} field{'' if fields == 1 else 's'}; the header has {header}: {fix}")
 
 
 class _Row:
@@ -187,12 +205,13 @@ class _Row:
         return False
 
 
-def parse_row(line: int, values: dict[str, str | None]) -> BillingLine | list[RowProblem]:
+def parse_row(line: int, values: dict[str, str | None], *, today: date) -> BillingLine | list[RowProblem]:
     """Check one CSV row.
 
     Args:
         line: the row's line number as a spreadsheet shows it (the header is line 1).
         values: the row's cells by column name.
+        today: the date in China Standard Time; a line cannot be billed after it.
 
     Returns:
         The checked line, or every problem found in the row.
@@ -201,10 +220,17 @@ def parse_row(line: int, values: dict[str, str | None]) -> BillingLine | list[Ro
     texts = {column: row.text(column) for column in REQUIRED_TEXT}
     partner = row.text("partner", required=False) or None
     billed_on = row.day("billed_on")
+    if billed_on is not None and billed_on > today:
+        row.fail(
+            "billed_on",
+            f"{billed_on} is after today ({today} in China Standard Time): "
+            "only lines already billed can be imported; correct the date",
+        )
     channel = row.choice("channel", Channel)
     self_operated = row.flag("self_operated")
     mode = row.choice("billing_mode", BillingMode)
     delivered_on = row.day("delivered_on", required=mode is BillingMode.SUBSCRIPTION)
+    before_amounts = len(row.problems)
     payment = LinePayment(
         amount=row.fen("amount"),
         voucher=row.fen("voucher_amount"),
@@ -213,7 +239,8 @@ def parse_row(line: int, values: dict[str, str | None]) -> BillingLine | list[Ro
         cash=row.fen("cash_amount"),
     )
     parts = payment.voucher + payment.coupon + payment.gift_balance + payment.cash
-    if not row.problems and parts != payment.amount:
+    # The sum is checked whenever every amount could be read, whatever else is wrong with the row.
+    if len(row.problems) == before_amounts and parts != payment.amount:
         row.fail(
             "amount",
             "voucher, coupon, gift balance and cash amounts add up to "

@@ -1,7 +1,9 @@
 """Importing the billing system's CSV: checked in full, then bulk-loaded in one transaction."""
 
 import asyncio
+import contextlib
 import csv
+import enum
 import io
 import itertools
 import multiprocessing
@@ -11,15 +13,24 @@ from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import IO, Any
 
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from invoice_graph.db.engine import Database
 from invoice_graph.db.queries import billing as queries
-from invoice_graph.domain.billing_rows import BillingLine, RowProblem, missing_columns, parse_row
+from invoice_graph.domain.billing_rows import (
+    BillingLine,
+    RowProblem,
+    missing_columns,
+    parse_row,
+    wrong_field_count,
+)
+from invoice_graph.domain.months import CST
 
 
 class ImportRejectedError(Exception):
@@ -38,6 +49,18 @@ class ImportResult:
     inserted: int
     unchanged: int
     accounts: int
+
+
+class ImportPhase(enum.StrEnum):
+    """The phases of an import, in order, as `on_progress` reports them with what they count."""
+
+    READING = "reading"  # bytes of the file read and checked row by row
+    CHECKING = "checking"  # the checks across rows and against the database: 1 when done
+    WRITING = "writing"  # new lines written, of the rows read (lines imported before are skipped)
+
+
+def _ignore_progress(phase: ImportPhase, done: int, total: int) -> None:
+    """The default `on_progress`: report nothing."""
 
 
 def _record(number: int, line: BillingLine) -> tuple[Any, ...]:
@@ -72,6 +95,8 @@ def _record(number: int, line: BillingLine) -> tuple[Any, ...]:
 PARALLEL_FROM_BYTES = 16 * 1024 * 1024
 WORKERS = 2
 CHUNK_ROWS = 10_000
+# While the lines are inserted (one statement), their progress is read this often.
+WRITE_PROGRESS_SECONDS = 0.25
 _COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
 _NEEDS_ESCAPE = re.compile(r"[\\\t\n\r]")
 
@@ -138,20 +163,23 @@ def _copy_line(number: int, line: BillingLine) -> str:
 Record = str | list[str]
 
 
-def _check_chunk(first_number: int, header: list[str], rows: list[Record]) -> Chunk:
-    """Check rows numbered from first_number.
+def _check_chunk(first_number: int, header: list[str], rows: list[Record], today: date) -> Chunk:
+    """Check rows numbered from first_number, billed on `today` at the latest.
 
     The good rows are encoded for COPY here, in the worker, so the importing process only
     forwards bytes (encoding a million records there costs as much as checking them).
     """
     lines: list[str] = []
     problems: list[RowProblem] = []
+    width = len(header)
     for number, row in enumerate(rows, start=first_number):
         if not row:
             continue  # a blank row: skipped, but counted, as a spreadsheet numbers rows
         cells = row.split(",") if isinstance(row, str) else row
-        # As csv.DictReader reads a row: missing cells are None, surplus cells are ignored.
-        parsed = parse_row(number, dict(zip(header, cells, strict=False)))
+        if len(cells) != width:
+            problems.append(wrong_field_count(number, len(cells), width))
+            continue
+        parsed = parse_row(number, dict(zip(header, cells, strict=True)), today=today)
         if isinstance(parsed, list):
             problems.extend(parsed)
         else:
@@ -198,8 +226,15 @@ def _chunks(stream: IO[str]) -> Iterator[tuple[int, list[str], list[Record]]]:
         yield number, header, rows
 
 
-async def _checked(stream: IO[str], problems: list[RowProblem], *, parallel: bool) -> AsyncIterator[Chunk]:
-    """Check every row; while none is bad, yield the good ones in batches for COPY, in file order."""
+async def _checked(
+    stream: IO[str], problems: list[RowProblem], *, parallel: bool, today: date, tell: Callable[[], int]
+) -> AsyncIterator[tuple[Chunk, int]]:
+    """Check every row; yield the good ones in batches for COPY, in file order, and collect the problems.
+
+    The good rows are staged even once some row is bad, so that they get the checks across rows too.
+    Each batch comes with `tell()` as it was when its rows had been read: the workers check rows
+    some chunks behind the reading.
+    """
     chunks = _chunks(stream)
     _, header, _ = next(chunks)
     missing = missing_columns(header)
@@ -208,55 +243,117 @@ async def _checked(stream: IO[str], problems: list[RowProblem], *, parallel: boo
         return
     if not parallel:
         for chunk in chunks:
-            yield _keep(_check_chunk(*chunk), problems)
+            yield _collect(_check_chunk(*chunk, today), problems), tell()
         return
     context = multiprocessing.get_context("spawn")  # no fork of a process with threads and sockets
     with ProcessPoolExecutor(WORKERS, mp_context=context) as pool:
-        pending: deque[Future[Chunk]] = deque()
+        pending: deque[tuple[Future[Chunk], int]] = deque()
         for chunk in chunks:
-            pending.append(pool.submit(_check_chunk, *chunk))
+            pending.append((pool.submit(_check_chunk, *chunk, today), tell()))
             if len(pending) > 2 * WORKERS:
-                yield _keep(await asyncio.wrap_future(pending.popleft()), problems)
+                checked, read = pending.popleft()
+                yield _collect(await asyncio.wrap_future(checked), problems), read
         while pending:
-            yield _keep(await asyncio.wrap_future(pending.popleft()), problems)
+            checked, read = pending.popleft()
+            yield _collect(await asyncio.wrap_future(checked), problems), read
 
 
-def _keep(chunk: Chunk, problems: list[RowProblem]) -> Chunk:
-    """A chunk while the file has no problem yet; an empty one once it has one."""
+def _collect(chunk: Chunk, problems: list[RowProblem]) -> Chunk:
+    """The chunk, its problems added to the file's."""
     problems.extend(chunk.problems)
-    return Chunk(b"", 0, []) if problems else chunk
+    return chunk
 
 
 async def _stage(
-    connection: AsyncConnection, path: Path, problems: list[RowProblem], on_progress: Callable[[int], None]
+    connection: AsyncConnection,
+    path: Path,
+    problems: list[RowProblem],
+    on_progress: Callable[[ImportPhase, int, int], None],
 ) -> int:
+    """Check the file's rows and COPY the good ones to the staging table; returns how many."""
     await queries.create_staging_table(connection=connection)
+    today = datetime.now(CST).date()
     rows = 0
     with path.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as stream:
-        parallel = os.fstat(raw.fileno()).st_size >= PARALLEL_FROM_BYTES
-        async for chunk in _checked(stream, problems, parallel=parallel):
+        size = os.fstat(raw.fileno()).st_size
+        on_progress(ImportPhase.READING, 0, size)
+        parallel = size >= PARALLEL_FROM_BYTES
+        async for chunk, read in _checked(stream, problems, parallel=parallel, today=today, tell=raw.tell):
             if chunk.rows:
                 await queries.copy_to_staging(connection=connection, copy_text=chunk.copy_text)
             rows += chunk.rows
-            on_progress(raw.tell())
+            on_progress(ImportPhase.READING, read, size)
+    on_progress(ImportPhase.READING, size, size)
     return rows
 
 
+async def _write(
+    database: Database,
+    connection: AsyncConnection,
+    rows: int,
+    on_progress: Callable[[ImportPhase, int, int], None],
+) -> tuple[int, int]:
+    """Store the staged accounts and new lines.
+
+    Returns:
+        How many accounts were created or changed, and how many lines inserted.
+    """
+    on_progress(ImportPhase.WRITING, 0, rows)
+    accounts = await queries.upsert_accounts(connection=connection)
+    if on_progress is _ignore_progress:
+        inserted = await queries.insert_new_lines(connection=connection)
+    else:
+        # One statement, watched from a second connection. Inserting in batches (one statement
+        # each) made a million-line import about a tenth slower: each batch reaches the indexes
+        # as a sorted run of its own, all over them, where one statement makes one run.
+        first = await queries.read_line_ids_drawn(connection=connection)
+        watch = asyncio.create_task(_watch_insert(database, first, rows, on_progress))
+        try:
+            inserted = await queries.insert_new_lines(connection=connection)
+        finally:
+            watch.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await watch
+    on_progress(ImportPhase.WRITING, rows, rows)
+    return accounts, inserted
+
+
+async def _watch_insert(
+    database: Database, first: int, rows: int, on_progress: Callable[[ImportPhase, int, int], None]
+) -> None:
+    """Report the lines written so far, from the ids the insert drew after `first`, until cancelled.
+
+    Of `rows`: lines imported before are not written, so with some of them the count ends short of
+    the total (the write phase then reports it complete). Progress is only shown: when the
+    database cannot tell it, reporting stops and the import goes on.
+    """
+    try:
+        async with database.read() as connection:
+            while True:
+                await asyncio.sleep(WRITE_PROGRESS_SECONDS)
+                drawn = await queries.read_line_ids_drawn(connection=connection) - first
+                on_progress(ImportPhase.WRITING, min(drawn, rows), rows)
+    except (SQLAlchemyError, OSError):
+        return
+
+
 async def import_billing_file(
-    database: Database, path: Path, *, on_progress: Callable[[int], None] = lambda _: None
+    database: Database, path: Path, *, on_progress: Callable[[ImportPhase, int, int], None] = _ignore_progress
 ) -> ImportResult:
     """Import a billing CSV, all or nothing.
 
     Args:
         database: where to write.
         path: the UTF-8 CSV file with a header row (SPEC section 2).
-        on_progress: called with the number of bytes read so far.
+        on_progress: called with the phase, how much of it is done and its total, as ImportPhase
+            counts them: bytes read, then checks, then rows written.
 
     Returns:
         How many rows were read, inserted and already known.
 
     Raises:
-        ImportRejectedError: with every bad row; the database is left as it was.
+        ImportRejectedError: with every problem of every row (of the row alone, and of the row
+            against other rows and the lines imported before); the database is left as it was.
     """
     problems: list[RowProblem] = []
     async with database.transaction() as connection:
@@ -272,11 +369,12 @@ async def import_billing_file(
             raise ImportRejectedError(
                 [RowProblem(0, "-", f"the file is not UTF-8 text ({error.reason})")]
             ) from error
-        if not problems:
+        if rows:
+            on_progress(ImportPhase.CHECKING, 0, 1)
             problems.extend(await queries.find_conflicts(connection=connection))
+            on_progress(ImportPhase.CHECKING, 1, 1)
         if problems:
             problems.sort(key=lambda problem: problem.line)
             raise ImportRejectedError(problems)
-        accounts = await queries.upsert_accounts(connection=connection)
-        inserted = await queries.insert_new_lines(connection=connection)
+        accounts, inserted = await _write(database, connection, rows, on_progress)
     return ImportResult(rows=rows, inserted=inserted, unchanged=rows - inserted, accounts=accounts)

@@ -65,6 +65,22 @@ SELECT s.row_number, s.month FROM import_lines s
 JOIN statement_runs r ON r.month = s.month
 WHERE NOT EXISTS (SELECT 1 FROM billing_lines b WHERE b.line_id = s.line_id)
 """
+# The rows of an account whose name differs from the one on the account's first row. One pass
+# over the rows (hashed by account and name) finds the accounts with two names; only their rows
+# are read again.
+_RENAMED_IN_FILE = """
+WITH names AS (
+    SELECT account_number, account_name, min(row_number) AS first_row
+    FROM import_lines GROUP BY account_number, account_name
+), firsts AS (
+    SELECT DISTINCT ON (account_number) account_number, account_name, first_row FROM names
+    WHERE account_number IN (SELECT account_number FROM names GROUP BY account_number HAVING count(*) > 1)
+    ORDER BY account_number, first_row
+)
+SELECT s.row_number, s.account_number, s.account_name, f.account_name AS first_name, f.first_row
+FROM import_lines s JOIN firsts f USING (account_number)
+WHERE s.account_name <> f.account_name
+"""
 
 _UPSERT_PARTNERS = """
 INSERT INTO partners (code, name)
@@ -90,6 +106,10 @@ WHERE NOT EXISTS (SELECT 1 FROM billing_lines b WHERE b.line_id = s.line_id)
 ORDER BY s.line_id, s.row_number
 ON CONFLICT (account_id, line_id) DO NOTHING
 """  # noqa: S608
+# Sequences are not transactional: another session sees each id an insert draws, as it draws it.
+_LINE_IDS_DRAWN = """
+SELECT COALESCE(pg_sequence_last_value(CAST(pg_get_serial_sequence('billing_lines', 'id') AS regclass)), 0)
+"""
 
 
 async def create_staging_table(*, connection: AsyncConnection) -> None:
@@ -108,7 +128,11 @@ async def copy_to_staging(*, connection: AsyncConnection, copy_text: bytes) -> N
 
 
 async def find_conflicts(*, connection: AsyncConnection) -> list[RowProblem]:
-    """Rows that clash with each other, with lines imported before, or with generated months."""
+    """Rows that clash with each other, with lines imported before, or with generated months.
+
+    An account's rows must all give it one name; its name may differ from the stored one, which
+    the import then changes.
+    """
     await connection.execute(text("CREATE INDEX ON import_lines (line_id)"))
     await connection.execute(text("ANALYZE import_lines"))
     problems = [
@@ -131,6 +155,16 @@ async def find_conflicts(*, connection: AsyncConnection) -> list[RowProblem]:
         )
         for row in await connection.execute(text(_INTO_GENERATED_MONTH))
     ]
+    problems += [
+        RowProblem(
+            row.row_number,
+            "account_name",
+            f"account {row.account_number!r} is named {row.account_name!r} here but {row.first_name!r} "
+            f"on line {row.first_row}; an account has one name: write the same account_name on each of "
+            "its lines",
+        )
+        for row in await connection.execute(text(_RENAMED_IN_FILE))
+    ]
     return problems
 
 
@@ -145,6 +179,14 @@ async def insert_new_lines(*, connection: AsyncConnection) -> int:
     """Insert the lines not imported before; returns how many."""
     result = await connection.execute(text(_INSERT_LINES))
     return int(result.rowcount)
+
+
+async def read_line_ids_drawn(*, connection: AsyncConnection) -> int:
+    """The last id drawn for billing_lines by any session, committed or not (0 before the first).
+
+    While `insert_new_lines` runs, it draws one id for each line it writes, one after the other.
+    """
+    return int((await connection.execute(text(_LINE_IDS_DRAWN))).scalar_one())
 
 
 _DUE_MONTHS = """
