@@ -5,9 +5,9 @@ database down, the deadline passed) answers `{"errors": [{"message", "extensions
 "requestId"}}]}`, so a client reads one shape whatever went wrong.
 """
 
+import json
 from collections.abc import Mapping
 
-import orjson
 from starlette.responses import Response
 
 from invoice_graph.graphql.errors import ErrorCode
@@ -18,7 +18,9 @@ def error_body(code: ErrorCode, message: str, request_id: str | None = None) -> 
     extensions: dict[str, str] = {"code": code.value}
     if request_id:
         extensions["requestId"] = request_id
-    return orjson.dumps({"errors": [{"message": message, "extensions": extensions}]})
+    # json, not orjson: a message quoting the client's text may hold a lone surrogate, which
+    # json escapes and orjson refuses.
+    return json.dumps({"errors": [{"message": message, "extensions": extensions}]}).encode()
 
 
 def error_response(

@@ -11,7 +11,7 @@ import logging
 import re
 import time
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any
@@ -141,8 +141,6 @@ class ObserveRequests:
         async def send_observed(message: Message) -> None:
             nonlocal status, answered
             if message["type"] == "http.response.start":
-                if answered:  # the deadline's 503 went out first; the late answer is dropped
-                    return
                 answered = True
                 status = message["status"]
                 headers = [*message.get("headers", []), (b"x-request-id", record.request_id.encode())]
@@ -150,12 +148,16 @@ class ObserveRequests:
                     status = 503
                     headers.append((b"retry-after", str(RETRY_AFTER_SECONDS).encode()))
                 message = {**message, "status": status, "headers": headers}
-            elif record.late:
-                return
             await send(message)
 
+        async def send_from_work(message: Message) -> None:
+            if not record.late:  # once the deadline's 503 is being sent, the late answer is dropped
+                await send_observed(message)
+
         try:
-            await self._answer_by_deadline(scope, receive, send_observed, record)
+            await self._answer_by_deadline(
+                scope, receive, send_from_work, send_observed, record, started=lambda: answered
+            )
         except Exception as error:
             if answered or not is_database_unavailable(error):
                 raise
@@ -167,7 +169,14 @@ class ObserveRequests:
             _finish(scope, record, status, time.perf_counter() - started)
 
     async def _answer_by_deadline(
-        self, scope: Scope, receive: Receive, send: Send, record: RequestRecord
+        self,
+        scope: Scope,
+        receive: Receive,
+        send_from_work: Send,
+        send: Send,
+        record: RequestRecord,
+        *,
+        started: Callable[[], bool],
     ) -> None:
         """Run the request; past the deadline answer 503 at once and cancel the work behind it.
 
@@ -175,22 +184,29 @@ class ObserveRequests:
         a hung server two seconds to close before it discards it. That happens after the answer,
         in the background, so the deadline holds to the moment.
         """
-        work = asyncio.ensure_future(self.app(scope, receive, send))
+        work = asyncio.ensure_future(self.app(scope, receive, send_from_work))
         try:
             await asyncio.wait_for(asyncio.shield(work), self.deadline_seconds)
         except TimeoutError:
             if work.done():  # the timeout was the work's own
                 raise
-            work.cancel()
-            _cancelled_work.add(work)
-            work.add_done_callback(_forget)
-            record.outcome = UNAVAILABLE
-            logger.warning("request %s: no answer within its deadline", record.request_id)
-            await _send_unavailable(scope, send, record.request_id, DEADLINE_MESSAGE)
+            _cancel(work)
             record.late = True
+            logger.warning("request %s: no answer within its deadline", record.request_id)
+            if started():  # half an answer is out: nothing clean can follow; the server closes it
+                raise
+            record.outcome = UNAVAILABLE
+            await _send_unavailable(scope, send, record.request_id, DEADLINE_MESSAGE)
         except asyncio.CancelledError:  # the client went away or the server is stopping
-            work.cancel()
+            _cancel(work)
             raise
+
+
+def _cancel(work: "asyncio.Future[None]") -> None:
+    """Cancel a request's work and keep it referenced until it has wound down."""
+    work.cancel()
+    _cancelled_work.add(work)
+    work.add_done_callback(_forget)
 
 
 # Requests cancelled at their deadline, kept referenced until they have wound down.
@@ -201,7 +217,7 @@ def _forget(work: "asyncio.Future[None]") -> None:
     """Drop a cancelled request once it has ended, consuming its error so none is reported."""
     _cancelled_work.discard(work)
     if not work.cancelled() and work.exception() is not None:
-        logger.debug("a request cancelled at its deadline ended with %r", work.exception())
+        logger.warning("a cancelled request ended with %r", work.exception())
 
 
 def _finish(scope: Scope, record: RequestRecord, status: int, seconds: float) -> None:

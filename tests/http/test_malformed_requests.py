@@ -35,6 +35,8 @@ NOT_GRAPHQL_REQUESTS = {
     "NaN": b'{"query": "query($n: Int) { viewer { role } }", "variables": {"n": NaN}}',
     "operationName a number": b'{"query": "{ viewer { role } }", "operationName": 5}',
     "query a number": b'{"query": 5}',
+    "operationName a lone surrogate": b'{"query": "query A { viewer { role } }", "operationName": "\\ud800"}',
+    "operationName unknown, quoted back": b'{"query": "query A { viewer { role } }", "operationName": "B"}',
     "truncated JSON": b'{"query": "{ viewer { ro',
 }
 

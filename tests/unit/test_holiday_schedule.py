@@ -74,6 +74,7 @@ def test_years_the_package_knows_are_unchanged_when_the_file_lists_others() -> N
         ('[next]\nholidays = ["2031-01-01"]', "'next' is not a year"),
         ('[2031]\nvacations = ["2031-01-01"]', "unknown keys vacations"),
         ("[2031\n", "not valid TOML"),
+        ("[2031]\n", "lists no holidays"),
     ],
 )
 def test_a_bad_schedule_names_its_problem(text: str, problem: str) -> None:
@@ -93,7 +94,7 @@ def test_settings_read_and_check_the_file_when_they_load(tmp_path: Path) -> None
     good.write_text(SCHEDULE, encoding="utf-8")
     assert Settings(holidays_file=good).holiday_schedule.years == {2031}
     bad = tmp_path / "bad.toml"
-    bad.write_text('[2031]\nworkdays = ["2031-01-20"]', encoding="utf-8")
+    bad.write_text('[2031]\nholidays = ["2031-01-01"]\nworkdays = ["2031-01-20"]', encoding="utf-8")
     with pytest.raises(ValidationError, match=r"HOLIDAYS_FILE .*bad\.toml: \[2031\] 2031-01-20 is a weekday"):
         Settings(holidays_file=bad)
     with pytest.raises(ValidationError, match="cannot be read"):

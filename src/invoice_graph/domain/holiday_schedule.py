@@ -63,6 +63,8 @@ def parse_holiday_schedule(text: str) -> HolidaySchedule:
         if year is None:
             continue
         years.add(year)
+        if not table.get("holidays"):
+            problems.append(f"[{year}] lists no holidays: every year has some; give its official schedule")
         holidays |= _days(year, "holidays", table.get("holidays", []), problems)
         workdays |= _days(year, "workdays", table.get("workdays", []), problems)
     problems.extend(

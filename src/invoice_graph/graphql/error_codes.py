@@ -39,9 +39,12 @@ def _derived_code(error: GraphQLError) -> ErrorCode:
     if error.message.startswith("Syntax Error"):
         aborted = error.message.endswith("Parsing aborted.")  # the parser's token limit
         return ErrorCode.TOO_MANY_TOKENS if aborted else ErrorCode.GRAPHQL_PARSE_FAILED
-    if any(marker in error.message for marker in _BAD_VALUE_MARKERS):
-        return ErrorCode.BAD_USER_INPUT
-    return ErrorCode.GRAPHQL_VALIDATION_FAILED
+    # Before execution (no path) such words are about the client's values; with a path, a field's
+    # own result could not be serialized: the server's fault.
+    if error.path is not None:
+        return ErrorCode.INTERNAL_SERVER_ERROR
+    bad_value = any(marker in error.message for marker in _BAD_VALUE_MARKERS)
+    return ErrorCode.BAD_USER_INPUT if bad_value else ErrorCode.GRAPHQL_VALIDATION_FAILED
 
 
 def log_client_errors(errors: list[GraphQLError], request_id: Any) -> None:

@@ -66,8 +66,10 @@ def literal_problem(document: DocumentNode) -> str | None:
     return check.problem
 
 
-# Clients send the same few documents again and again: each is walked once (bounded, by its text).
+# Clients send the same few documents again and again: each is walked once (bounded, by its text;
+# only documents of ordinary size, so the memory it holds stays small).
 _MAX_REMEMBERED = 1000
+_MAX_REMEMBERED_LENGTH = 10_000
 _problem_by_text: dict[str, str | None] = {}
 
 
@@ -76,6 +78,8 @@ def _remembered_literal_problem(text: str, document: DocumentNode) -> str | None
     if text in _problem_by_text:
         return _problem_by_text[text]
     problem = literal_problem(document)
+    if len(text) > _MAX_REMEMBERED_LENGTH:
+        return problem
     if len(_problem_by_text) >= _MAX_REMEMBERED:
         _problem_by_text.clear()
     _problem_by_text[text] = problem

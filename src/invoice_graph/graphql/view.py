@@ -20,6 +20,7 @@ from strawberry.types import ExecutionResult
 
 from invoice_graph.config import Settings
 from invoice_graph.db.engine import Database
+from invoice_graph.domain.text import has_unstorable
 from invoice_graph.domain.viewer import NOBODY
 from invoice_graph.graphiql import graphiql_page
 from invoice_graph.graphql.context import Context
@@ -160,6 +161,8 @@ class GraphQLView(GraphQL[Context, None]):
         data: GraphQLRequestData = kwargs["request_data"]
         if not isinstance(data.operation_name, str | None):
             raise HTTPException(400, "The GraphQL operation's `operationName` must be a string or null")
+        if data.operation_name is not None and has_unstorable(data.operation_name):
+            raise HTTPException(400, "The `operationName` holds control characters or unpaired surrogates")
         note_operation(operation_name(data.query, data.operation_name))
         return await super().execute_single(*args, **kwargs)
 
