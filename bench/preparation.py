@@ -1,5 +1,6 @@
 """Before the load: the seeded database, tokens and request bodies; byte-identity; round-trip counts."""
 
+import asyncio
 import json
 import os
 import time
@@ -11,6 +12,7 @@ from typing import Any
 
 import httpx
 from sqlalchemy import text
+from sqlalchemy.exc import DBAPIError
 
 from bench import dataset, documents, floor
 from bench.counting import Counted, Log, count_per_request, watch, watch_engine
@@ -42,10 +44,22 @@ class Prepared:
     tokens: dict[str, str] = field(default_factory=dict)
 
     async def free_mutation_month(self) -> None:
-        """Cancel what a load run of the cycle left pending."""
+        """Cancel what a load run of the cycle left pending.
+
+        The server may still be answering the last requests wrk sent when it stopped; a deadlock
+        with one of them is retried once they are done.
+        """
         database = Database.connect(self.url, pool_size=1)
         try:
-            await dataset.free_month(database, account_ids=self.mutation_account_ids, month=self.newest)
+            accounts = self.mutation_account_ids
+            for attempt in range(5):
+                try:
+                    await dataset.free_month(database, account_ids=accounts, month=self.newest)
+                    return
+                except DBAPIError as error:
+                    if "deadlock detected" not in str(error) or attempt == 4:
+                        raise
+                    await asyncio.sleep(0.5)
         finally:
             await database.dispose()
 
@@ -228,11 +242,11 @@ def learn_extensions(prepared: Prepared, api_port: int) -> dict[str, Any]:
     return found
 
 
-def verify_identical(prepared: Prepared, api_port: int, floor_port: int) -> None:
+def verify_identical(prepared: Prepared, api_port: int, floor_port: int, *, only: str | None = None) -> None:
     """Each read answers the same bytes from both; so do apply and cancel for the same new id."""
-    import asyncio  # noqa: PLC0415
-
     for operation in prepared.operations:
+        if only is not None and operation.name != only:
+            continue
         if not operation.cycle:
             body = operation.bodies[0]
             _same(

@@ -3,7 +3,8 @@
 import os
 import platform
 import statistics
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,19 @@ from bench.offline import OfflineFigures
 START = "<!-- bench:start (written by python -m bench; edit outside the markers) -->"
 END = "<!-- bench:end -->"
 RoundFigures = tuple[LoadResult, LoadResult, LoadResult, LoadResult]
+# A round counts as balanced when no worker did more than this share of the work.
+BALANCED_SHARE = 0.75
+
+
+@dataclass(frozen=True, slots=True)
+class WorkersRound:
+    """One round of the console page: one worker, the floor, several workers, and the busiest
+    worker's share of the several workers' CPU time."""
+
+    one: LoadResult
+    floor: LoadResult
+    several: LoadResult
+    busiest_share: float
 
 
 def _cpu_model() -> str:
@@ -77,6 +91,47 @@ def _count_table(operations: Sequence[Operation], counts: Mapping[str, tuple[Cou
     return rows
 
 
+def _workers_row(name: str, rounds: Sequence[WorkersRound], of: Callable[[WorkersRound], LoadResult]) -> str:
+    """A row of the workers table: medians of one server's figures and of its ratios within rounds."""
+    results = [of(r) for r in rounds]
+    of_floor = _median([of(r).requests_per_s / r.floor.requests_per_s for r in rounds])
+    of_one = _median([of(r).requests_per_s / r.one.requests_per_s for r in rounds])
+    return (
+        f"| {name} | {len(rounds)} | {_median([r.requests_per_s for r in results]):.0f} "
+        f"| {_median([r.p50_ms for r in results]):.1f} / {_median([r.p99_ms for r in results]):.1f} "
+        f"| **1/{1 / of_floor:.1f}** ({of_floor:.2f}) | {of_one:.2f}x |"
+    )
+
+
+def _workers_table(workers: int, rounds: Sequence[WorkersRound]) -> list[str]:
+    """The console page on one server process and on `workers`, beside the floor (one process)."""
+    balanced = [r for r in rounds if r.busiest_share <= BALANCED_SHARE]
+    floor = [r.floor for r in rounds]
+    lines = [
+        f"The console page on `invoice-graph serve --workers {workers}` ({os.cpu_count()} cores), "
+        "loaded in the same rounds as the table above (medians; ratios taken within a round). "
+        "wrk's connections stay open, so how the workers share the work depends on which accepted "
+        f"them; *balanced* rounds are those where no worker spent more than {BALANCED_SHARE:.0%} "
+        "of the workers' CPU time:",
+        "",
+        "| server | rounds | req/s | p50 / p99 ms | of the floor | of one worker |",
+        "|---|---:|---:|---:|---:|---:|",
+        _workers_row("API, 1 worker", rounds, lambda r: r.one),
+        _workers_row(f"API, {workers} workers, every round", rounds, lambda r: r.several),
+    ]
+    if balanced:
+        lines.append(_workers_row(f"API, {workers} workers, balanced rounds", balanced, lambda r: r.several))
+    lines += [
+        f"| floor (1 process) | {len(rounds)} | {_median([r.requests_per_s for r in floor]):.0f} "
+        f"| {_median([r.p50_ms for r in floor]):.1f} / {_median([r.p99_ms for r in floor]):.1f} | | |",
+        "",
+        "Each round, the workers' req/s and the busiest worker's share of their CPU: "
+        + ", ".join(f"{r.several.requests_per_s:.0f} ({r.busiest_share:.0%})" for r in rounds)
+        + ".",
+    ]
+    return lines
+
+
 def render(
     *,
     plan_name: str,
@@ -84,6 +139,7 @@ def render(
     operations: Sequence[Operation],
     rounds: Mapping[str, Sequence[RoundFigures]],
     counts: Mapping[str, tuple[Counted, Counted]],
+    workers: tuple[int, Sequence[WorkersRound]],
     rss: tuple[float, float],
     offline: OfflineFigures | None,
     where: str,
@@ -108,6 +164,8 @@ def render(
         *(_count_table(operations, counts) if counts else []),
         "",
     ]
+    if workers[1]:
+        lines += [*_workers_table(*workers), ""]
     if rounds:
         lines.append(
             "Peak RSS of the server process (uvicorn, one worker): "

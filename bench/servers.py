@@ -131,9 +131,10 @@ def serving(command: list[str], env: dict[str, str], url: str, log: Path) -> Ite
             process.wait()
 
 
-def api_command(port: int) -> list[str]:
-    """The real server: `invoice-graph serve` (one uvicorn worker)."""
-    return [invoice_graph_command(), "serve", "--host", "127.0.0.1", "--port", str(port)]
+def api_command(port: int, *, workers: int = 1) -> list[str]:
+    """The real server: `invoice-graph serve` (one uvicorn worker unless told otherwise)."""
+    command = [invoice_graph_command(), "serve", "--host", "127.0.0.1", "--port", str(port)]
+    return [*command, "--workers", str(workers)] if workers > 1 else command
 
 
 def invoice_graph_command() -> str:
@@ -155,6 +156,20 @@ def floor_command(dsn: str, port: int, extensions: Path) -> list[str]:
         "--extensions",
         str(extensions),
     ]
+
+
+def worker_cpu_ticks(pid: int) -> dict[int, int]:
+    """CPU time so far (clock ticks, user + system) of each uvicorn worker of a `serve --workers` process."""
+    ticks = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            spawned = b"spawn_main" in (stat.parent / "cmdline").read_bytes()
+        except OSError:  # it exited meanwhile
+            continue
+        if int(fields[1]) == pid and spawned:
+            ticks[int(stat.parent.name)] = int(fields[11]) + int(fields[12])
+    return ticks
 
 
 def peak_rss_mb(pid: int) -> float:

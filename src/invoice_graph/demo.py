@@ -2,6 +2,8 @@
 
 The content depends only on the account, the month and the line's index, so loading the demo
 again re-imports identical lines (a no-op) and only adds the months that became recent since.
+Each load makes three new tokens and revokes those an earlier load made (they carry the labels in
+`TOKEN_LABELS`, which `tokens create` refuses), so at most three demo tokens are ever live.
 """
 
 import csv
@@ -19,7 +21,7 @@ from invoice_graph.domain.months import Month, months_between
 from invoice_graph.domain.viewer import Role
 from invoice_graph.services.billing_import import import_billing_file
 from invoice_graph.services.statements import generate_due_statements
-from invoice_graph.services.tokens import CreatedToken, create_token
+from invoice_graph.services.tokens import CreatedToken, replace_labelled_token
 
 PARTNER = "P-DEMO"
 MONTHS = 24
@@ -40,6 +42,8 @@ CLOUD, MARKET = Channel.CLOUD, Channel.MARKET
 SUBSCRIPTION, PAY_AS_YOU_GO, OTHER = BillingMode.SUBSCRIPTION, BillingMode.PAY_AS_YOU_GO, BillingMode.OTHER
 # An old contract delivered before the R4.3 cutoff and still billed monthly.
 LEGACY_DELIVERY = date(2017, 12, 15)
+# The labels that mark the demo's tokens: a demo load revokes the live tokens of each role and label.
+TOKEN_LABELS = {Role.CUSTOMER: "demo customer", Role.PARTNER: "demo partner", Role.FINANCE: "demo finance"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,11 +97,12 @@ KINDS = (
 
 @dataclass(frozen=True, slots=True)
 class DemoTokens:
-    """One new token per role: a customer of the first account, partner P-DEMO and finance."""
+    """A new token per role (customer of the first account, P-DEMO, finance); earlier ones revoked."""
 
     customer: CreatedToken
     partner: CreatedToken
     finance: CreatedToken
+    revoked: tuple[int, ...]
 
 
 def demo_months(now: datetime) -> list[Month]:
@@ -159,29 +164,35 @@ def demo_csv(now: datetime) -> str:
     return out.getvalue()
 
 
-async def _create_tokens(database: Database) -> DemoTokens:
-    """One token per role, labelled as demo tokens."""
-    return DemoTokens(
-        customer=await create_token(
-            database, role=Role.CUSTOMER, account_number=ACCOUNTS[0][0], label="demo customer"
-        ),
-        partner=await create_token(database, role=Role.PARTNER, partner_code=PARTNER, label="demo partner"),
-        finance=await create_token(database, role=Role.FINANCE, label="demo finance"),
+async def _replace_tokens(database: Database) -> DemoTokens:
+    """One token per role, labelled as the demo's; the demo tokens of earlier loads are revoked."""
+    customer, revoked_customer = await replace_labelled_token(
+        database, role=Role.CUSTOMER, label=TOKEN_LABELS[Role.CUSTOMER], account_number=ACCOUNTS[0][0]
     )
+    partner, revoked_partner = await replace_labelled_token(
+        database, role=Role.PARTNER, label=TOKEN_LABELS[Role.PARTNER], partner_code=PARTNER
+    )
+    finance, revoked_finance = await replace_labelled_token(
+        database, role=Role.FINANCE, label=TOKEN_LABELS[Role.FINANCE]
+    )
+    revoked = tuple(sorted(revoked_customer + revoked_partner + revoked_finance))
+    return DemoTokens(customer=customer, partner=partner, finance=finance, revoked=revoked)
 
 
 async def load_demo(database: Database, *, now: datetime | None = None) -> DemoTokens:
     """Import the demo billing lines, generate the statements that are due and make demo tokens.
 
     Safe to run again: identical lines are not imported twice and generation is idempotent;
-    every run makes three new tokens.
+    every run makes three new tokens and revokes the demo tokens of the runs before it (only
+    those: tokens with the demo's labels, `TOKEN_LABELS`).
 
     Args:
         database: a migrated database.
         now: the instant to build the 24 months and judge due statements by; now when omitted.
 
     Returns:
-        A new token for the customer D-1001, the partner P-DEMO and finance.
+        A new token for the customer D-1001, the partner P-DEMO and finance, and the ids of the
+        demo tokens revoked.
 
     Raises:
         ImportRejectedError: when the database holds other lines that clash with the demo's.
@@ -192,4 +203,4 @@ async def load_demo(database: Database, *, now: datetime | None = None) -> DemoT
         path.write_text(demo_csv(instant), encoding="utf-8")
         await import_billing_file(database, path)
     await generate_due_statements(database, now=instant)
-    return await _create_tokens(database)
+    return await _replace_tokens(database)

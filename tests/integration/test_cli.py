@@ -7,12 +7,15 @@ still requests the async `database` fixture, which empties the tables before it.
 import asyncio
 import re
 import shutil
+import socket
 import tempfile
 from collections.abc import Awaitable, Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import pytest
+import typer
 from sqlalchemy import Table, func, select
 from typer.testing import CliRunner, Result
 
@@ -20,9 +23,9 @@ from invoice_graph.cli import app
 from invoice_graph.db.embedded import start_embedded
 from invoice_graph.db.engine import Database
 from invoice_graph.db.tables import accounts, billing_lines, statements
-from invoice_graph.demo import ACCOUNTS, KINDS, MONTHS
+from invoice_graph.demo import ACCOUNTS, KINDS, MONTHS, TOKEN_LABELS
 from invoice_graph.domain.viewer import Role, Viewer
-from invoice_graph.services.tokens import authenticate
+from invoice_graph.services.tokens import authenticate, create_token, hash_token, list_tokens
 from tests.factories import csv_text, import_rows, line
 
 T = TypeVar("T")
@@ -186,6 +189,124 @@ def test_a_revoked_token_no_longer_authenticates(url: str, by: str) -> None:
     assert "already revoked" in again.stderr
 
 
+def _command_paths(command: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, ...]]:
+    """Every command and group of the app, as the words that name it."""
+    yield path
+    for name, subcommand in getattr(command, "commands", {}).items():
+        yield from _command_paths(subcommand, (*path, name))
+
+
+@pytest.mark.parametrize(
+    "path", list(_command_paths(typer.main.get_command(app))), ids=lambda path: " ".join(path) or "-"
+)
+def test_help_shows_flags_without_a_value(path: tuple[str, ...]) -> None:
+    result = runner.invoke(app, [*path, "--help"])
+    assert result.exit_code == 0, result.output
+    assert "--help" in result.stdout
+    assert "<bool>" not in result.stdout
+
+
+def test_serve_on_a_port_in_use_says_so_and_exits_1(url: str) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = invoke(url, "serve", "--port", str(port))
+    assert result.exit_code == 1
+    assert f"Error: port {port} on 127.0.0.1 is already in use; stop the program using it" in result.stderr
+    assert "Traceback" not in result.output
+
+
+def _table(output: str) -> dict[int, list[str]]:
+    """The rows of `tokens list` by token id (columns are at least two spaces apart)."""
+    lines = output.splitlines()
+    assert re.split(r"\s{2,}", lines[0]) == ["ID", "ROLE", "SCOPE", "LABEL", "CREATED", "EXPIRES", "STATUS"]
+    return {int(cells[0]): cells[1:] for cells in (re.split(r"\s{2,}", line) for line in lines[1:])}
+
+
+def test_tokens_list_shows_live_tokens_and_with_all_the_others_never_a_secret(
+    url: str, tmp_path: Path
+) -> None:
+    # given live tokens of each role, a revoked one and an expired one
+    run(url, lambda database: import_rows(database, tmp_path, [line(account_number="A-1", partner="P-1")]))
+    made = {
+        name: invoke(url, "tokens", "create", *args)
+        for name, args in {
+            "customer": ["--role", "customer", "--account", "A-1", "--label", "Front desk"],
+            "partner": ["--role", "partner", "--partner", "P-1"],
+            "finance": ["--role", "finance", "--expires-in-days", "30"],
+            "revoked": ["--role", "finance", "--label", "Old laptop"],
+        }.items()
+    }
+    secrets = {name: SECRET.findall(result.stdout)[0] for name, result in made.items()}
+    ids = {name: viewer.token_id for name, secret in secrets.items() if (viewer := viewer_of(url, secret))}
+    invoke(url, "tokens", "revoke", str(ids["revoked"]))
+    past = datetime.now(UTC) - timedelta(days=1)
+    expired = run(
+        url, lambda database: create_token(database, role=Role.FINANCE, label="Lapsed", expires_at=past)
+    )
+
+    # when the tokens are listed, and listed with --all
+    live = invoke(url, "tokens", "list")
+    every = invoke(url, "tokens", "list", "--all")
+
+    # then the live ones are listed with their scope, label, dates and status
+    assert live.exit_code == 0, live.output
+    rows = _table(live.stdout)
+    assert set(rows) == {ids["customer"], ids["partner"], ids["finance"]}
+    assert rows[ids["customer"]][:3] == ["customer", "account A-1", "Front desk"]
+    assert rows[ids["partner"]][:3] == ["partner", "partner P-1", "-"]
+    assert rows[ids["finance"]][:2] == ["finance", "every account"]
+    assert rows[ids["finance"]][4].startswith(f"{datetime.now(UTC) + timedelta(days=30):%Y-%m-%d}")
+    assert rows[ids["customer"]][4:] == ["never", "live"]
+    # and --all adds the revoked and the expired one
+    assert every.exit_code == 0, every.output
+    all_rows = _table(every.stdout)
+    assert set(all_rows) == {*ids.values(), expired.id}
+    assert all_rows[ids["revoked"]][5].startswith("revoked ")
+    assert all_rows[expired.id][5] == "expired"
+    # and neither shows a secret or its hash
+    for output in (live.output, every.output):
+        assert not SECRET.search(output)
+        assert not any(hash_token(secret) in output for secret in secrets.values())
+
+
+def test_tokens_list_says_when_there_is_none(url: str) -> None:
+    result = invoke(url, "tokens", "list")
+    assert result.exit_code == 0, result.output
+    assert "No live tokens" in result.stdout
+
+
+def test_tokens_create_refuses_the_demo_labels(url: str) -> None:
+    result = invoke(url, "tokens", "create", "--role", "finance", "--label", TOKEN_LABELS[Role.FINANCE])
+    assert result.exit_code == 1
+    assert "marks demo tokens" in result.stderr
+    assert not SECRET.search(result.output)
+
+
+def test_each_demo_load_revokes_the_demo_tokens_of_the_one_before_and_no_other(url: str) -> None:
+    # given a demo load, and an operator's token made after it
+    first = invoke(url, "seed-demo")
+    assert first.exit_code == 0, first.output
+    operator = SECRET.findall(invoke(url, "tokens", "create", "--role", "finance").stdout)[0]
+    # when the demo is loaded again
+    second = invoke(url, "seed-demo")
+    assert second.exit_code == 0, second.output
+    # then each token is printed with its id, the first load's no longer work, and the operator's does
+    old, new = SECRET.findall(first.stdout), SECRET.findall(second.stdout)
+    for secret in new:
+        viewer = viewer_of(url, secret)
+        assert viewer is not None
+        assert f"token {viewer.token_id}:  {secret}" in second.stdout
+    assert [viewer_of(url, secret) for secret in old] == [None, None, None]
+    assert viewer_of(url, operator) is not None
+    assert "Revoked the demo tokens of earlier demo loads" in second.stdout
+    # and three demo tokens are live, whatever the number of loads
+    live = run(url, list_tokens)
+    demo_labels = [token.label or "" for token in live if token.label in TOKEN_LABELS.values()]
+    assert sorted(demo_labels) == sorted(TOKEN_LABELS.values())
+
+
 def test_seed_demo_loads_statements_and_prints_a_token_per_role(url: str) -> None:
     first = invoke(url, "seed-demo")
     assert first.exit_code == 0, first.output
@@ -248,3 +369,51 @@ def test_without_database_url_the_embedded_server_is_set_up(fresh_data_dir: Path
     assert result.exit_code == 0, result.output
     assert "No statements are due" in result.stdout
     assert (fresh_data_dir / "pgdata" / "PG_VERSION").is_file()
+
+
+def test_import_billing_help_lists_the_columns_and_the_rules() -> None:
+    # when a user asks the command for help
+    result = runner.invoke(app, ["import-billing", "--help"])
+    # then it names every column of the header, with a meaning, and the all-or-nothing rule
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.stdout.split())
+    for column in csv_text([]).splitlines()[0].split(","):
+        assert re.search(rf"\b{column}\b", text), column
+    assert "billed_on date billed, YYYY-MM-DD (China Standard Time), not after today" in text
+    assert "header, is required" in text
+    assert "any bad row rejects the whole file and nothing is written" in text
+
+
+def test_import_billing_names_a_row_with_the_wrong_number_of_fields(url: str, tmp_path: Path) -> None:
+    # given a file whose second row has an unquoted comma in the account name
+    path = write_csv(tmp_path, [line()])
+    with path.open("a", encoding="utf-8", newline="") as stream:
+        stream.write("A-1,Acme, Ltd,,L-X,2024-03-15,Disk,CLOUD,Cloud Provider,false,OTHER,,1,0,0,0,1\r\n")
+    # when it is imported, then the row is named with its count and the header's, and nothing is written
+    result = invoke(url, "import-billing", str(path))
+    assert result.exit_code == 1
+    assert "line 3: 17 fields; the header has 16: put a value that holds a comma in double quotes" in (
+        result.stderr
+    )
+    assert count(url, billing_lines) == 0
+
+
+def test_import_billing_on_a_terminal_shows_reading_then_writing(url: str, tmp_path: Path) -> None:
+    # given stderr is a terminal (rich reads TTY_COMPATIBLE)
+    path = write_csv(tmp_path, [line(), line()])
+    result = runner.invoke(
+        app, ["import-billing", str(path)], env={"DATABASE_URL": url, "TTY_COMPATIBLE": "1"}
+    )
+    # then the progress shows the file being read and the lines being written, and the counts follow
+    assert result.exit_code == 0, result.output
+    assert "Reading" in result.stderr
+    assert "Writing" in result.stderr
+    assert "2/2 rows" in result.stderr
+    assert "2 rows read, 2 inserted" in result.stdout
+
+
+def test_import_billing_off_a_terminal_prints_only_the_counts(url: str, tmp_path: Path) -> None:
+    result = invoke(url, "import-billing", str(write_csv(tmp_path, [line()])))
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    assert result.stdout.startswith("Imported ")

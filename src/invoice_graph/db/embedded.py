@@ -1,11 +1,15 @@
 """The embedded PostgreSQL used when no DATABASE_URL is configured (package pgserver)."""
 
+import logging
 import os
 import tempfile
 from pathlib import Path
 from typing import Any
 
 DATABASE = "invoice_graph"
+# pgserver logs every pg_ctl run and its whole output at INFO (at each start and stop); its
+# failures (ERROR, with pg_ctl's output) and its fallback to killing the server (WARNING) still show.
+logging.getLogger("pgserver").setLevel(logging.WARNING)
 
 
 def _private_runtime_dir() -> None:

@@ -1,12 +1,37 @@
 """Access tokens."""
 
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import ColumnElement, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from invoice_graph.db.tables import access_tokens, accounts, partners
+
+# Tokens that replace the live ones of their label are made one at a time (see replace_labelled).
+LABEL_REPLACEMENT_LOCK = 7_401_400
+
+
+@dataclass(frozen=True, slots=True)
+class TokenRecord:
+    """What an operator may see of a token: everything but its hash."""
+
+    id: int
+    role: str
+    account_number: str | None
+    partner_code: str | None
+    label: str | None
+    created_at: datetime
+    expires_at: datetime | None
+    revoked_at: datetime | None
+
+
+def _is_live(now: datetime) -> ColumnElement[bool]:
+    """Neither revoked nor expired at `now`."""
+    return access_tokens.c.revoked_at.is_(None) & or_(
+        access_tokens.c.expires_at.is_(None), access_tokens.c.expires_at > now
+    )
 
 
 async def insert_token(
@@ -37,12 +62,49 @@ async def insert_token(
 
 async def get_live_token(*, connection: AsyncConnection, token_hash: str, now: datetime) -> Any | None:
     """The token with this hash if it is neither revoked nor expired."""
-    query = select(access_tokens).where(
-        access_tokens.c.token_hash == token_hash,
-        access_tokens.c.revoked_at.is_(None),
-        or_(access_tokens.c.expires_at.is_(None), access_tokens.c.expires_at > now),
-    )
+    query = select(access_tokens).where(access_tokens.c.token_hash == token_hash, _is_live(now))
     return (await connection.execute(query)).first()
+
+
+async def list_tokens(*, connection: AsyncConnection, live_at: datetime | None) -> list[TokenRecord]:
+    """Every token, oldest first, or only those live at `live_at` when it is given."""
+    query = (
+        select(
+            access_tokens.c.id,
+            access_tokens.c.role,
+            accounts.c.account_number,
+            partners.c.code.label("partner_code"),
+            access_tokens.c.label,
+            access_tokens.c.created_at,
+            access_tokens.c.expires_at,
+            access_tokens.c.revoked_at,
+        )
+        .select_from(
+            access_tokens.outerjoin(accounts, accounts.c.id == access_tokens.c.account_id).outerjoin(
+                partners, partners.c.id == access_tokens.c.partner_id
+            )
+        )
+        .order_by(access_tokens.c.id)
+    )
+    if live_at is not None:
+        query = query.where(_is_live(live_at))
+    return [TokenRecord(**row._mapping) for row in await connection.execute(query)]
+
+
+async def revoke_labelled(*, connection: AsyncConnection, role: str, label: str) -> list[int]:
+    """Revoke the live tokens of this role and label, after taking the replacement lock; their ids."""
+    await connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": LABEL_REPLACEMENT_LOCK})
+    query = (
+        update(access_tokens)
+        .where(
+            access_tokens.c.role == role,
+            access_tokens.c.label == label,
+            access_tokens.c.revoked_at.is_(None),
+        )
+        .values(revoked_at=func.now())
+        .returning(access_tokens.c.id)
+    )
+    return sorted(int(token_id) for token_id in (await connection.execute(query)).scalars())
 
 
 async def revoke_token(*, connection: AsyncConnection, token_id: int | None, token_hash: str | None) -> bool:
