@@ -2,7 +2,6 @@
 
 import asyncio
 import json
-import socket
 import threading
 from collections.abc import Iterator
 
@@ -15,15 +14,9 @@ from invoice_graph.db.engine import Database
 from invoice_graph.domain.viewer import Role
 from invoice_graph.services.tokens import create_token
 from tests.browser.cdp import Page, chromium_or_skip, open_page
+from tests.network import free_port
 
 QUERY = "{ viewer { role } }"
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 @pytest.fixture
@@ -35,7 +28,7 @@ def chromium() -> str:
 @pytest.fixture
 def server_url(migrated_url: str) -> Iterator[str]:
     """invoice_graph under uvicorn on a free loopback port, in a thread with its own event loop."""
-    port = _free_port()
+    port = free_port()
     database = Database.connect(migrated_url, pool_size=2)
     config = uvicorn.Config(
         create_app(Settings(environment="test"), database), host="127.0.0.1", port=port, log_config=None

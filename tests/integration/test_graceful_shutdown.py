@@ -3,7 +3,6 @@
 import asyncio
 import os
 import signal
-import socket
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
@@ -18,6 +17,7 @@ from invoice_graph.graphql.ids import encode_id
 from invoice_graph.services.tokens import create_token
 from tests.factories import import_rows, line
 from tests.factories_applications import account_id_of, add_title
+from tests.network import free_port
 
 RENAME = """
 mutation Rename($input: UpdateInvoiceTitleInput!) {
@@ -27,17 +27,10 @@ mutation Rename($input: UpdateInvoiceTitleInput!) {
 START_SECONDS = 30.0
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture
 async def server(migrated_url: str) -> AsyncIterator[tuple[asyncio.subprocess.Process, str]]:
     """The real command serving the test database on a free loopback port."""
-    port = _free_port()
+    port = free_port()
     environment = {**os.environ, "DATABASE_URL": migrated_url, "ENVIRONMENT": "test", "LOG_LEVEL": "WARNING"}
     process = await asyncio.create_subprocess_exec(
         sys.executable,

@@ -24,16 +24,10 @@ from invoice_graph.db.engine import Database
 from invoice_graph.db.tables import rate_limit_buckets
 from invoice_graph.domain.viewer import Role
 from invoice_graph.services.tokens import create_token
+from tests.network import free_port
 
 START_SECONDS = 60.0  # a fresh embedded PostgreSQL runs initdb first
 STOP_SECONDS = 30.0
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
 
 
 def _environment(**settings: str | None) -> dict[str, str]:
@@ -48,7 +42,7 @@ def _environment(**settings: str | None) -> dict[str, str]:
 
 def _start(environment: dict[str, str], *args: str) -> tuple[subprocess.Popen[str], str]:
     """`invoice-graph serve ARGS` on a free port, once /healthz answers; and its base URL."""
-    port = _free_port()
+    port = free_port()
     command = [sys.executable, "-c", "from invoice_graph.cli import main; main()", "serve"]
     process = subprocess.Popen(  # noqa: S603 (this Python, our own command)
         [*command, "--port", str(port), *args],
