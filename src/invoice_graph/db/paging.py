@@ -8,40 +8,15 @@ window function, so a request costs the same number of statements for 1 parent o
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import BigInteger, ColumnElement, Select, and_, any_, bindparam, column, func, select, tuple_
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from invoice_graph.domain.paging import Page, PageRequest, empty_page
 
-@dataclass(frozen=True, slots=True)
-class PageRequest:
-    """Which slice of an ordered list to return; keys are the sort-key values of a row."""
-
-    first: int | None = None
-    after: tuple[Any, ...] | None = None
-    last: int | None = None
-    before: tuple[Any, ...] | None = None
-
-    @property
-    def backwards(self) -> bool:
-        """Whether the page is taken from the end (`last`)."""
-        return self.last is not None
-
-    @property
-    def size(self) -> int:
-        """How many rows the page holds at most."""
-        return self.last if self.last is not None else (self.first or 0)
-
-
-@dataclass(frozen=True, slots=True)
-class Page:
-    """A page of rows with what a connection's pageInfo needs."""
-
-    rows: list[Any]
-    has_next: bool
-    has_previous: bool
+R = TypeVar("R")
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,41 +98,44 @@ def paged(
 
 async def fetch_pages(
     connection: AsyncConnection,
+    record: type[R],
     query: Select[Any],
     *,
     parent: Sequence[ColumnElement[Any]],
     ordering: Ordering,
     page: PageRequest,
-) -> dict[tuple[Any, ...], Page]:
-    """Run a paged query and split its rows into each parent's Page.
+) -> dict[tuple[Any, ...], Page[R]]:
+    """Run a paged query of `select_record(record, ...)` and split its records into each parent's Page.
 
-    Pages are keyed by the values of the parent columns; parents with no rows are absent. With
-    no parent columns the one page is under the key ().
+    Pages are keyed by the values of the parent columns; parents with no rows are absent.
     """
-    rows_by_parent: dict[tuple[Any, ...], list[Any]] = defaultdict(list)
+    by_parent: dict[tuple[Any, ...], list[R]] = defaultdict(list)
     names = [column.key or "" for column in parent]
     for row in await connection.execute(paged(query, parent=parent, ordering=ordering, page=page)):
-        rows_by_parent[tuple(getattr(row, name) for name in names)].append(row)
-    return {key: _page(rows, page) for key, rows in rows_by_parent.items()}
+        found = record(*row[:-1])  # the last column is the page rank
+        by_parent[tuple(getattr(found, name) for name in names)].append(found)
+    return {key: _page(records, ordering, page) for key, records in by_parent.items()}
 
 
-def _page(rows: list[Any], page: PageRequest) -> Page:
-    more = len(rows) > page.size
-    rows = rows[: page.size]
+async def fetch_page(
+    connection: AsyncConnection, record: type[R], query: Select[Any], *, ordering: Ordering, page: PageRequest
+) -> Page[R]:
+    """Run a paged query of one list (no parent) and return its page."""
+    pages = await fetch_pages(connection, record, query, parent=(), ordering=ordering, page=page)
+    return pages.get((), empty_page())
+
+
+def _page(records: list[R], ordering: Ordering, page: PageRequest) -> Page[R]:
+    more = len(records) > page.size
+    records = records[: page.size]
     if page.backwards:
-        rows.reverse()
-        return Page(rows, has_next=page.before is not None, has_previous=more)
-    return Page(rows, has_next=more, has_previous=page.after is not None)
-
-
-EMPTY_PAGE = Page([], has_next=False, has_previous=False)
+        records.reverse()
+    keys = [ordering.key_of(found) for found in records]
+    if page.backwards:
+        return Page(records, keys, has_next=page.before is not None, has_previous=more)
+    return Page(records, keys, has_next=more, has_previous=page.after is not None)
 
 
 def where_all(*conditions: ColumnElement[bool] | None) -> ColumnElement[bool]:
     """AND together the conditions that are set."""
     return and_(*(condition for condition in conditions if condition is not None))
-
-
-def row_keys(rows: Sequence[Any], ordering: Ordering) -> list[tuple[Any, ...]]:
-    """The sort keys of rows, in order."""
-    return [ordering.key_of(row) for row in rows]

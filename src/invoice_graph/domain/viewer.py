@@ -12,6 +12,14 @@ class Role(enum.StrEnum):
     FINANCE = "FINANCE"
 
 
+class Reach(enum.Enum):
+    """Which accounts a viewer sees (the table `access.REACH` gives each role's)."""
+
+    OWN_ACCOUNT = "OWN_ACCOUNT"
+    MANAGED_ACCOUNTS = "MANAGED_ACCOUNTS"
+    ALL_ACCOUNTS = "ALL_ACCOUNTS"
+
+
 @dataclass(frozen=True, slots=True)
 class Viewer:
     """The authenticated caller of a request.
@@ -23,14 +31,6 @@ class Viewer:
     token_id: int
     account_id: int | None = None
     partner_id: int | None = None
-
-    def may_see(self, *, account_id: int, account_partner_id: int | None) -> bool:
-        """Whether this viewer may see an account with the given id and managing partner."""
-        if self.role is Role.FINANCE:
-            return True
-        if self.role is Role.PARTNER:
-            return account_partner_id is not None and account_partner_id == self.partner_id
-        return account_id == self.account_id
 
 
 # Stands in where no token was checked (the GraphiQL page itself); it may see nothing.

@@ -1,46 +1,53 @@
-"""Accounts and partners."""
+"""Accounts, as a viewer sees them."""
 
 from collections.abc import Sequence
-from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from invoice_graph.db.paging import EMPTY_PAGE, Ordering, Page, PageRequest, any_of, fetch_pages
+from invoice_graph.db.paging import Ordering, any_of, fetch_page
+from invoice_graph.db.records import select_record, to_record, to_records
 from invoice_graph.db.tables import accounts
-from invoice_graph.domain.viewer import Role, Viewer
+from invoice_graph.db.visibility import visible_accounts
+from invoice_graph.domain.paging import Page, PageRequest
+from invoice_graph.domain.records import AccountRecord
+from invoice_graph.domain.viewer import Viewer
 
 ACCOUNT_ORDER = Ordering((accounts.c.account_number,), descending=False)
+_ACCOUNTS = select_record(AccountRecord, accounts)
 
 
-async def list_accounts_by_ids(*, connection: AsyncConnection, ids: Sequence[int]) -> list[Any]:
-    """The accounts with these ids (missing ones are left out)."""
-    result = await connection.execute(select(accounts).where(any_of(accounts.c.id, ids)))
-    return list(result)
+async def get_account(*, connection: AsyncConnection, account_id: int) -> AccountRecord | None:
+    """The account with this id, if any."""
+    result = await connection.execute(_ACCOUNTS.where(accounts.c.id == account_id))
+    return to_record(AccountRecord, result.first())
 
 
-async def get_account_by_number(*, connection: AsyncConnection, account_number: str) -> Any | None:
-    """The account with this account number, if any."""
-    result = await connection.execute(select(accounts).where(accounts.c.account_number == account_number))
-    return result.first()
+async def list_visible_accounts_by_ids(
+    *, connection: AsyncConnection, viewer: Viewer, ids: Sequence[int]
+) -> list[AccountRecord]:
+    """The accounts with these ids that the viewer sees (the others are left out)."""
+    query = _ACCOUNTS.where(any_of(accounts.c.id, ids), visible_accounts(viewer))
+    return to_records(AccountRecord, await connection.execute(query))
 
 
-def _visible(viewer: Viewer) -> Select[Any]:
-    query = select(accounts)
-    if viewer.role is Role.CUSTOMER:
-        return query.where(accounts.c.id == viewer.account_id)
-    if viewer.role is Role.PARTNER:
-        return query.where(accounts.c.partner_id == viewer.partner_id)
-    return query
+async def list_visible_accounts_by_numbers(
+    *, connection: AsyncConnection, viewer: Viewer, numbers: Sequence[str]
+) -> list[AccountRecord]:
+    """The accounts with these account numbers that the viewer sees (the others are left out)."""
+    query = _ACCOUNTS.where(any_of(accounts.c.account_number, numbers), visible_accounts(viewer))
+    return to_records(AccountRecord, await connection.execute(query))
 
 
-async def page_visible_accounts(*, connection: AsyncConnection, viewer: Viewer, page: PageRequest) -> Page:
+async def page_visible_accounts(
+    *, connection: AsyncConnection, viewer: Viewer, page: PageRequest
+) -> Page[AccountRecord]:
     """A page of the accounts a viewer may see, by account number."""
-    pages = await fetch_pages(connection, _visible(viewer), parent=(), ordering=ACCOUNT_ORDER, page=page)
-    return pages.get((), EMPTY_PAGE)
+    query = _ACCOUNTS.where(visible_accounts(viewer))
+    return await fetch_page(connection, AccountRecord, query, ordering=ACCOUNT_ORDER, page=page)
 
 
 async def count_visible_accounts(*, connection: AsyncConnection, viewer: Viewer) -> int:
     """How many accounts a viewer may see."""
-    query = select(func.count()).select_from(_visible(viewer).subquery())
+    query = select(func.count()).select_from(accounts).where(visible_accounts(viewer))
     return int((await connection.execute(query)).scalar_one())
