@@ -3,6 +3,7 @@
 from collections.abc import AsyncIterator, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -14,6 +15,7 @@ from invoice_graph.config import Settings
 from invoice_graph.db.engine import Database
 from invoice_graph.domain.viewer import Role
 from invoice_graph.services.tokens import create_token
+from tests.factories import line, make_statements
 
 
 @dataclass
@@ -68,3 +70,17 @@ async def api(database: Database) -> AsyncIterator[Api]:
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield Api(client=client, database=database)
+
+
+@pytest.fixture
+async def customer(api: Api, tmp_path: Path) -> str:
+    """A token of customer A-1; customer B-2 exists too."""
+    await make_statements(api.database, tmp_path, [line(), line(account_number="B-2", account_name="Beta")])
+    return await api.token(Role.CUSTOMER, account="A-1")
+
+
+@pytest.fixture
+async def token(api: Api, tmp_path: Path) -> str:
+    """A token of customer A-1, the only account, with one statement (2024-03, 100.00 invoiceable)."""
+    await make_statements(api.database, tmp_path, [line()])
+    return await api.token(Role.CUSTOMER, account="A-1")

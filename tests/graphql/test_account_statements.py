@@ -1,10 +1,16 @@
-"""Account.statements, Account.statement and MonthlyStatement.lines."""
+"""Account.statements: the rules, paging, and malformed arguments and cursors."""
 
+import base64
+import json
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from invoice_graph.domain.viewer import Role
 from tests.factories import line, make_statements
 from tests.graphql.conftest import Api
+from tests.graphql.helpers import error_codes
 
 STATEMENTS = """
 query Statements($number: String!, $first: Int, $after: String, $from: Month, $to: Month) {
@@ -22,19 +28,13 @@ query Statements($number: String!, $first: Int, $after: String, $from: Month, $t
 }
 """
 
-LINES = """
-query Lines($number: String!, $month: Month!, $first: Int, $after: String) {
-  account(accountNumber: $number) {
-    statement(month: $month) {
-      lines(first: $first, after: $after) {
-        totalCount
-        pageInfo { hasNextPage endCursor }
-        edges { node { lineId invoiceableAmount { amount } ineligibleReason } }
-      }
-    }
-  }
-}
+VIEWER_STATEMENTS = """
+query($after: String, $first: Int, $from: Month) { viewer { account {
+  statements(after: $after, first: $first, from: $from) { totalCount } } } }
 """
+
+ACCOUNTS_AFTER = "query($after: String) { viewer { accounts(after: $after) { totalCount } } }"
+INVOICE_APPLICATIONS_AFTER = "query($after: String) { invoiceApplications(after: $after) { totalCount } }"
 
 
 async def test_statement_follows_the_rules(api: Api, tmp_path: Path) -> None:
@@ -117,31 +117,57 @@ async def test_statements_page_newest_first_with_cursors(api: Api, tmp_path: Pat
     assert months_seen == ["2024-04", "2024-03", "2024-02"]
 
 
-async def test_lines_are_paged_in_billing_order(api: Api, tmp_path: Path) -> None:
-    await make_statements(
-        api.database,
-        tmp_path,
-        [line(line_id=f"L{day:02d}", billed_on=f"2024-03-{day:02d}") for day in (9, 3, 27, 14, 1)],
-    )
-    token = await api.token(Role.CUSTOMER, account="A-1")
-    first = await api.query(LINES, {"number": "A-1", "month": "2024-03", "first": 2}, token=token)
-    page = first["data"]["account"]["statement"]["lines"]
-    assert page["totalCount"] == 5
-    assert [e["node"]["lineId"] for e in page["edges"]] == ["L01", "L03"]
-    rest = await api.query(
-        LINES,
-        {"number": "A-1", "month": "2024-03", "first": 10, "after": page["pageInfo"]["endCursor"]},
-        token=token,
-    )
-    assert [e["node"]["lineId"] for e in rest["data"]["account"]["statement"]["lines"]["edges"]] == [
-        "L09",
-        "L14",
-        "L27",
-    ]
+@pytest.mark.parametrize(
+    "variables",
+    [
+        {"after": "not-a-cursor"},
+        {"after": "WyJsaW5lIiwiMjAyNC0wMy0wMSIsMV0"},  # a line cursor given to statements
+        {"first": -1},
+        {"first": 101},
+        {"from": "2024-13"},
+        {"from": "March"},
+        {"from": 202403},
+    ],
+)
+async def test_malformed_connection_arguments(api: Api, token: str, variables: dict[str, Any]) -> None:
+    body = await api.query(VIEWER_STATEMENTS, variables, token=token)
+    assert error_codes(body) == ["BAD_USER_INPUT"]
 
 
-async def test_a_month_without_statement_is_null(api: Api, tmp_path: Path) -> None:
-    await make_statements(api.database, tmp_path, [line()])
-    token = await api.token(Role.CUSTOMER, account="A-1")
-    body = await api.query(LINES, {"number": "A-1", "month": "2024-05"}, token=token)
-    assert body["data"]["account"]["statement"] is None
+def _cursor(*values: object) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values).encode()).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    ("document", "cursor"),
+    [
+        (VIEWER_STATEMENTS, _cursor("statement", "2024-01-01x")),
+        (VIEWER_STATEMENTS, _cursor("statement", 20240101)),
+        (
+            ACCOUNTS_AFTER,
+            _cursor("account", "A-\u0000"),
+        ),
+        (
+            'query($after: String) { viewer { account { statement(month: "2024-03") {'
+            " lines(after: $after) { totalCount } } } } }",
+            _cursor("line", "2024-03-01", 10**30),
+        ),
+        (
+            INVOICE_APPLICATIONS_AFTER,
+            _cursor("application", "2024-03-01T10:00:00", 1),
+        ),
+    ],
+)
+async def test_hand_made_cursors_with_values_no_row_has(
+    api: Api, token: str, document: str, cursor: str
+) -> None:
+    body = await api.query(document, {"after": cursor}, token=token)
+    assert error_codes(body) == ["BAD_USER_INPUT"]
+
+
+async def test_a_hand_made_cursor_of_deeply_nested_json(api: Api, token: str) -> None:
+    for depth in (800, 5000):
+        cursor = base64.urlsafe_b64encode(b"[" * depth + b"]" * depth).decode()
+        body = await api.query(VIEWER_STATEMENTS, {"after": cursor}, token=token)
+        assert error_codes(body) == ["BAD_USER_INPUT"]
+        assert len(body["errors"][0]["message"]) < 200
