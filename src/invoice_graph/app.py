@@ -9,18 +9,18 @@ from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
 from starlette.routing import Route
 
-from invoice_graph.auth import BearerAuth
-from invoice_graph.body_limit import BodySizeLimit
 from invoice_graph.config import Settings
-from invoice_graph.db.engine import Database
 from invoice_graph.domain.workdays import use_holiday_schedule
-from invoice_graph.graphiql import graphiql_assets
 from invoice_graph.graphql.schema import schema
 from invoice_graph.graphql.view import GraphQLView
-from invoice_graph.health import healthz, readiness_endpoint
-from invoice_graph.metrics import metrics_endpoint, track_pool
-from invoice_graph.request_log import ObserveRequests, count_statements
+from invoice_graph.http.auth import BearerAuth
+from invoice_graph.http.body_limit import BodySizeLimit
+from invoice_graph.http.graphiql import graphiql_assets
+from invoice_graph.http.health import healthz, readiness_endpoint
+from invoice_graph.http.metrics import metrics_endpoint, track_pool
+from invoice_graph.http.request_log import ObserveRequests, count_statements
 from invoice_graph.scheduler import statement_schedule
+from invoice_graph.services import Database
 from invoice_graph.services.rate_limits import rate_limiter_from
 
 

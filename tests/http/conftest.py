@@ -1,4 +1,5 @@
-"""The app under a real uvicorn on a loopback port, and a client that keeps one connection open."""
+"""The fixtures of the HTTP tests: the GraphQL tests' `api` (the app over httpx, in process), and the
+app under a real uvicorn on a loopback port with a client that keeps one connection open."""
 
 import asyncio
 import socket
@@ -12,6 +13,9 @@ from starlette.types import ASGIApp
 from invoice_graph.app import create_app
 from invoice_graph.config import Settings
 from invoice_graph.db.engine import Database
+from tests.graphql.conftest import api
+
+__all__ = ["api", "live"]
 
 
 @dataclass

@@ -2,8 +2,10 @@
 
 import re
 from dataclasses import asdict, dataclass, fields, replace
+from typing import Any
 
 from invoice_graph.domain.errors import DomainError, ErrorCode, InvalidInputError
+from invoice_graph.domain.owned_lists import Owned, OwnedKind
 from invoice_graph.domain.printing import check_printed_text, trimmed
 
 MAX_ADDRESSES = 20
@@ -143,3 +145,21 @@ def checked_address(address: Address) -> Address:
     if errors:
         raise InvalidInputError(errors)
     return cleaned
+
+
+ADDRESSES: OwnedKind[Address, AddressChanges] = OwnedKind(
+    thing="address",
+    things="invoice addresses",
+    limit=MAX_ADDRESSES,
+    value_type=Address,
+    not_found=address_not_found,
+    checked=checked_address,
+    changed=changed_address,
+    from_values=lambda values: Address(**values),
+)
+AddressRecord = Owned[Address]
+
+
+def address_snapshot(record: AddressRecord) -> dict[str, Any]:
+    """An address's fields, for the application's JSONB snapshot."""
+    return ADDRESSES.snapshot(record)

@@ -5,6 +5,8 @@ positionally and mypy checks every attribute a caller reads.
 """
 
 from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,3 +17,109 @@ class AccountRecord:
     account_number: str
     name: str
     partner_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class StatementRecord:
+    """An account's statement of a month, with the active application covering the month, if any."""
+
+    account_id: int
+    id: int
+    month: date
+    generated_at: datetime
+    cloud_expense_fen: int
+    market_expense_fen: int
+    invoiceable_cloud_fen: int
+    invoiceable_market_fen: int
+    voucher_fen: int
+    coupon_fen: int
+    gift_balance_fen: int
+    not_subscription_fen: int
+    delivered_before_cutoff_fen: int
+    issued_by_market_provider_fen: int
+    application_id: int | None
+    application_status: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class LineRecord:
+    """One billing line of a statement."""
+
+    account_id: int
+    id: int
+    month: date
+    line_id: str
+    billed_on: date
+    product: str
+    channel: str
+    seller: str
+    self_operated: bool
+    billing_mode: str
+    delivered_on: date | None
+    amount_fen: int
+    voucher_fen: int
+    coupon_fen: int
+    gift_balance_fen: int
+    cash_fen: int
+    ineligible_reason: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceableSums:
+    """What can still be invoiced of an account's generated months not in an active application."""
+
+    account_id: int
+    cloud_fen: int
+    market_fen: int
+    months: list[date]
+
+
+@dataclass(frozen=True, slots=True)
+class ApplicationRecord:
+    """An invoice application, with the title and address snapshots it was made with."""
+
+    account_id: int
+    id: int
+    number: str
+    status: str
+    medium: str
+    months: list[date]
+    cloud_fen: int
+    market_fen: int
+    amount_fen: int
+    title: dict[str, Any]
+    address: dict[str, Any]
+    remark: str | None
+    submitted_at: datetime
+    due_by: date
+    invoice_numbers: list[str]
+    courier: str | None
+    tracking_number: str | None
+    rejection_reason: str | None
+    return_reason: str | None
+    return_courier: str | None
+    return_tracking_number: str | None
+    status_before_return: str | None
+    shipped_at: datetime | None
+    idempotency_key: str | None
+    request_fingerprint: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class EventRecord:
+    """A change in an application's life."""
+
+    account_id: int
+    application_id: int
+    at: datetime
+    status: str
+    actor_role: str
+    note: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class InvoiceSetup:
+    """How many titles and addresses an account has: what applying needs first."""
+
+    titles: int
+    addresses: int

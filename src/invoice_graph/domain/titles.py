@@ -3,10 +3,12 @@
 import enum
 import re
 from dataclasses import asdict, dataclass, replace
+from typing import Any
 
 from stdnum.cn import uscc
 
 from invoice_graph.domain.errors import DomainError, ErrorCode, InvalidInputError
+from invoice_graph.domain.owned_lists import Owned, OwnedKind
 from invoice_graph.domain.printing import check_printed_text, trimmed
 
 MAX_TITLES = 20
@@ -203,3 +205,28 @@ def checked_title(title: Title) -> Title:
     if errors:
         raise InvalidInputError(errors)
     return cleaned
+
+
+def title_from_values(values: dict[str, Any]) -> Title:
+    """A title from stored values (a row or a snapshot), with its kind and type as enums."""
+    return Title(
+        **{**values, "kind": TitleKind(values["kind"]), "invoice_type": InvoiceType(values["invoice_type"])}
+    )
+
+
+TITLES: OwnedKind[Title, TitleChanges] = OwnedKind(
+    thing="title",
+    things="invoice titles",
+    limit=MAX_TITLES,
+    value_type=Title,
+    not_found=title_not_found,
+    checked=checked_title,
+    changed=changed_title,
+    from_values=title_from_values,
+)
+TitleRecord = Owned[Title]
+
+
+def title_snapshot(record: TitleRecord) -> dict[str, Any]:
+    """A title's printed fields, for the application's JSONB snapshot."""
+    return TITLES.snapshot(record)

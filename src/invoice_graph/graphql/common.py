@@ -30,22 +30,21 @@ class Money:
         return cls(amount=from_fen(fen), currency=CurrencyCode.CNY)
 
 
-ViewerRole = strawberry.enum(viewer.Role, name="ViewerRole", description="Who is asking.")
-BillingChannel = strawberry.enum(
-    billing.Channel, name="BillingChannel", description="CLOUD products or the Cloud MARKET."
+# The domain's enums, under their GraphQL names (annotations use the domain classes themselves).
+_ENUMS: tuple[tuple[type[enum.Enum], str, str], ...] = (
+    (viewer.Role, "ViewerRole", "Who is asking."),
+    (billing.Channel, "BillingChannel", "CLOUD products or the Cloud MARKET."),
+    (billing.BillingMode, "BillingMode", "How a product is billed."),
+    (billing.ExclusionReason, "ExclusionReason", "Why an amount cannot be invoiced here."),
+    (
+        applications.StatementInvoiceStatus,
+        "StatementInvoiceStatus",
+        "Whether a month is not invoiced, in a pending application, or invoiced.",
+    ),
+    (applications.ApplicationStatus, "InvoiceApplicationStatus", "Where an application is."),
+    (applications.InvoiceMedium, "InvoiceMedium", "Paper today."),
+    (titles.TitleKind, "TitleKind", "A company or a person."),
+    (titles.InvoiceType, "InvoiceType", "The kind of VAT invoice."),
 )
-BillingMode = strawberry.enum(billing.BillingMode, name="BillingMode", description="How a product is billed.")
-ExclusionReason = strawberry.enum(
-    billing.ExclusionReason, name="ExclusionReason", description="Why an amount cannot be invoiced here."
-)
-StatementInvoiceStatus = strawberry.enum(
-    applications.StatementInvoiceStatus,
-    name="StatementInvoiceStatus",
-    description="Whether a month is not invoiced, in a pending application, or invoiced.",
-)
-InvoiceApplicationStatus = strawberry.enum(
-    applications.ApplicationStatus, name="InvoiceApplicationStatus", description="Where an application is."
-)
-InvoiceMedium = strawberry.enum(applications.InvoiceMedium, name="InvoiceMedium", description="Paper today.")
-TitleKind = strawberry.enum(titles.TitleKind, name="TitleKind", description="A company or a person.")
-InvoiceType = strawberry.enum(titles.InvoiceType, name="InvoiceType", description="The kind of VAT invoice.")
+for _enum, _name, _description in _ENUMS:
+    strawberry.enum(_enum, name=_name, description=_description)

@@ -7,9 +7,9 @@ from starlette.requests import Request
 from starlette.websockets import WebSocket
 
 from invoice_graph.config import Settings
-from invoice_graph.db.engine import Database
 from invoice_graph.domain.viewer import Viewer
 from invoice_graph.graphql.loaders import Loaders
+from invoice_graph.services import Database
 from invoice_graph.services.rate_limits import RateLimiter
 
 

@@ -5,46 +5,44 @@ from typing import Any
 
 from graphql import GraphQLError
 
-from invoice_graph.db.availability import is_database_unavailable
-from invoice_graph.graphql.errors import BadUserInputError, ErrorCode, ForbiddenError
+from invoice_graph.graphql.errors import BadUserInputError, RequestErrorCode
+from invoice_graph.services import is_database_unavailable
 
 logger = logging.getLogger("invoice_graph.graphql")
 
 # graphql-core reports bad argument and variable values with these words.
 _BAD_VALUE_MARKERS = ("Variable '$", "Expected value of type", "cannot represent")
 # The server's own faults; every other code names something the client must change.
-SERVER_FAULTS = frozenset({ErrorCode.INTERNAL_SERVER_ERROR, ErrorCode.SERVICE_UNAVAILABLE})
+SERVER_FAULTS = frozenset({RequestErrorCode.INTERNAL_SERVER_ERROR, RequestErrorCode.SERVICE_UNAVAILABLE})
 
 
-def error_code(error: GraphQLError) -> ErrorCode:
+def error_code(error: GraphQLError) -> RequestErrorCode:
     """The code a client sees for an error."""
     given = (error.extensions or {}).get("code")
     return (
-        ErrorCode(given)
-        if isinstance(given, str) and given in ErrorCode.__members__
+        RequestErrorCode(given)
+        if isinstance(given, str) and given in RequestErrorCode.__members__
         else _derived_code(error)
     )
 
 
-def _derived_code(error: GraphQLError) -> ErrorCode:
+def _derived_code(error: GraphQLError) -> RequestErrorCode:
     """The code of an error raised without one, from its original exception or its message."""
     original = error.original_error
     if isinstance(original, BadUserInputError):
-        return ErrorCode.BAD_USER_INPUT
-    if isinstance(original, ForbiddenError):
-        return ErrorCode.FORBIDDEN
+        return RequestErrorCode.BAD_USER_INPUT
     if original is not None and not isinstance(original, GraphQLError):
         unavailable = is_database_unavailable(original)
-        return ErrorCode.SERVICE_UNAVAILABLE if unavailable else ErrorCode.INTERNAL_SERVER_ERROR
+        return RequestErrorCode.SERVICE_UNAVAILABLE if unavailable else RequestErrorCode.INTERNAL_SERVER_ERROR
     if error.message.startswith("Syntax Error"):
         aborted = error.message.endswith("Parsing aborted.")  # the parser's token limit
-        return ErrorCode.TOO_MANY_TOKENS if aborted else ErrorCode.GRAPHQL_PARSE_FAILED
+        return RequestErrorCode.TOO_MANY_TOKENS if aborted else RequestErrorCode.GRAPHQL_PARSE_FAILED
     # Before execution (no path) such words are about the client's values; with a path, a field's
     # own result could not be serialized: the server's fault.
     if error.path is not None:
-        return ErrorCode.INTERNAL_SERVER_ERROR
+        return RequestErrorCode.INTERNAL_SERVER_ERROR
     bad_value = any(marker in error.message for marker in _BAD_VALUE_MARKERS)
-    return ErrorCode.BAD_USER_INPUT if bad_value else ErrorCode.GRAPHQL_VALIDATION_FAILED
+    return RequestErrorCode.BAD_USER_INPUT if bad_value else RequestErrorCode.GRAPHQL_VALIDATION_FAILED
 
 
 def log_client_errors(errors: list[GraphQLError], request_id: Any) -> None:

@@ -4,8 +4,8 @@ import enum
 from collections.abc import Sized
 
 
-class ErrorCode(enum.StrEnum):
-    """Codes of top-level GraphQL errors (userErrors use domain.errors.ErrorCode)."""
+class RequestErrorCode(enum.StrEnum):
+    """Codes of top-level GraphQL errors and HTTP refusals (userErrors use domain.errors.ErrorCode)."""
 
     BAD_USER_INPUT = "BAD_USER_INPUT"
     # Not a GraphQL request at all (HTTP 4xx): a body that is not a JSON object, not UTF-8, nested
@@ -19,7 +19,7 @@ class ErrorCode(enum.StrEnum):
     UNAUTHENTICATED = "UNAUTHENTICATED"
     FORBIDDEN = "FORBIDDEN"
     INTERNAL_SERVER_ERROR = "INTERNAL_SERVER_ERROR"
-    # The database is down or unreachable: answered with HTTP 503; retry later.
+    # The database is down or unreachable: answered with HTTP 503 (http/status.py); retry later.
     SERVICE_UNAVAILABLE = "SERVICE_UNAVAILABLE"
     # Limits and abuse resistance (graphql/limits.py): refused before anything runs.
     QUERY_TOO_DEEP = "QUERY_TOO_DEEP"
@@ -33,10 +33,6 @@ class ErrorCode(enum.StrEnum):
 
 class BadUserInputError(ValueError):
     """A malformed argument: an ID, cursor, page size or scalar value the client must correct."""
-
-
-class ForbiddenError(PermissionError):
-    """The viewer's role may not do this."""
 
 
 # One request names at most this many months (ten years) or objects.

@@ -14,7 +14,7 @@ from graphql import DocumentNode, GraphQLError, IntValueNode, StringValueNode, V
 from strawberry.extensions import SchemaExtension
 
 from invoice_graph.domain.text import has_unstorable
-from invoice_graph.graphql.errors import ErrorCode
+from invoice_graph.graphql.errors import RequestErrorCode
 
 # Int is 32-bit and IDs are strings: no integer literal of this schema needs more digits.
 MAX_INTEGER_DIGITS = 20
@@ -99,6 +99,6 @@ class InputText(SchemaExtension):
             problem = _remembered_literal_problem(execution.query, execution.graphql_document)
         if problem is not None:
             execution.pre_execution_errors = [
-                GraphQLError(problem, extensions={"code": ErrorCode.BAD_USER_INPUT.value})
+                GraphQLError(problem, extensions={"code": RequestErrorCode.BAD_USER_INPUT.value})
             ]
         yield

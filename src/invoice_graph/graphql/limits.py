@@ -45,7 +45,7 @@ from strawberry.extensions import SchemaExtension
 from strawberry.schema.schema import validate_document
 
 from invoice_graph.config import Settings
-from invoice_graph.graphql.errors import ErrorCode
+from invoice_graph.graphql.errors import RequestErrorCode
 from invoice_graph.graphql.input_text import MAX_INTEGER_DIGITS
 
 MUTATION_COST = 10
@@ -201,21 +201,21 @@ def measure(
 def limit_error(found: Measure, settings: Settings) -> GraphQLError | None:
     """The error for the first limit an operation exceeds, or None when it is within all of them."""
     checks = (
-        (found.depth, settings.max_query_depth, ErrorCode.QUERY_TOO_DEEP, "nests {found} levels deep"),
-        (found.aliases, settings.max_aliases, ErrorCode.TOO_MANY_ALIASES, "uses {found} aliases"),
+        (found.depth, settings.max_query_depth, RequestErrorCode.QUERY_TOO_DEEP, "nests {found} levels deep"),
+        (found.aliases, settings.max_aliases, RequestErrorCode.TOO_MANY_ALIASES, "uses {found} aliases"),
         (
             found.duplicates,
             settings.max_duplicate_fields,
-            ErrorCode.TOO_MANY_DUPLICATES,
+            RequestErrorCode.TOO_MANY_DUPLICATES,
             "repeats {found} fields",
         ),
         (
             found.directives,
             settings.max_directives,
-            ErrorCode.TOO_MANY_DIRECTIVES,
+            RequestErrorCode.TOO_MANY_DIRECTIVES,
             "has {found} directives on a field",
         ),
-        (found.cost, settings.max_query_cost, ErrorCode.QUERY_TOO_COSTLY, "costs {found}"),
+        (found.cost, settings.max_query_cost, RequestErrorCode.QUERY_TOO_COSTLY, "costs {found}"),
     )
     for value, limit, code, what in checks:
         if value > limit:
@@ -232,7 +232,7 @@ def throttled_error(retry_after_seconds: float) -> GraphQLError:
     seconds = round(retry_after_seconds, 2)
     return GraphQLError(
         f"Throttled: this token has spent its query cost for now; retry in {seconds} seconds.",
-        extensions={"code": ErrorCode.THROTTLED.value, "retryAfterSeconds": seconds},
+        extensions={"code": RequestErrorCode.THROTTLED.value, "retryAfterSeconds": seconds},
     )
 
 

@@ -6,7 +6,5 @@ from invoice_graph.graphql.invoice_addresses.mutations import AddressMutations
 from invoice_graph.graphql.invoice_applications.mutations import ApplicationMutations
 from invoice_graph.graphql.invoice_titles.mutations import TitleMutations
 
-# Each area adds its mutations class here, e.g. invoice_titles.mutations.TitleMutations.
-AREA_MUTATIONS: tuple[type, ...] = (TitleMutations, AddressMutations, ApplicationMutations)
-
-Mutation = merge_types("Mutation", AREA_MUTATIONS) if AREA_MUTATIONS else None
+# Each area adds its mutations class here.
+Mutation = merge_types("Mutation", (TitleMutations, AddressMutations, ApplicationMutations))

@@ -10,12 +10,13 @@ from typing import Any, Generic, TypeVar
 import strawberry
 
 from invoice_graph.config import Settings
-from invoice_graph.db.paging import Ordering, Page, PageRequest
+from invoice_graph.domain.paging import Page, PageRequest
 from invoice_graph.domain.text import has_unstorable
 from invoice_graph.graphql.errors import BadUserInputError
 from invoice_graph.graphql.ids import MAX_ROW_ID
 
 NodeT = TypeVar("NodeT")
+R = TypeVar("R")
 
 
 def _text(value: Any) -> str:
@@ -154,14 +155,15 @@ class Connection(Generic[NodeT]):
 
 def connection(
     kind: str,
-    page: Page,
-    ordering: Ordering,
-    make_node: Callable[[Any], NodeT],
+    page: Page[R],
+    make_node: Callable[[R], NodeT],
     count: Callable[[], Awaitable[int]],
 ) -> Connection[NodeT]:
-    """Build a connection from a page of rows; `count` is awaited only if totalCount is asked for."""
-    rows = page.rows
-    edges = [Edge(node=make_node(row), kind=kind, key=ordering.key_of(row)) for row in rows]
+    """Build a connection from a page of records; `count` is awaited only if totalCount is asked for."""
+    edges = [
+        Edge(node=make_node(record), kind=kind, key=key)
+        for record, key in zip(page.records, page.keys, strict=True)
+    ]
     info = PageInfo(
         has_next_page=page.has_next,
         has_previous_page=page.has_previous,

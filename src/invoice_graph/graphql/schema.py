@@ -10,7 +10,6 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from invoice_graph.domain.applications import ApplicationStatus
-from invoice_graph.graphql.access import visible_account
 from invoice_graph.graphql.accounts.types import Account, Viewer
 from invoice_graph.graphql.common import Node
 from invoice_graph.graphql.context import Info
@@ -25,7 +24,6 @@ from invoice_graph.graphql.nodes import resolve_node
 from invoice_graph.graphql.pagination import Connection
 from invoice_graph.graphql.scalars import SCALAR_MAP
 from invoice_graph.graphql.statements.types import MonthlyStatement, StatementLine
-from invoice_graph.services import listings
 
 
 @strawberry.type(description="Reads: start from `viewer`, an account by number, or any object by ID.")
@@ -47,10 +45,8 @@ class Query:
 
     @strawberry.field(description="An account by its account number, when the viewer may see it.")
     async def account(self, info: Info, account_number: str) -> Account | None:
-        row = await listings.find_account(info.context.database, account_number=account_number)
-        if row is None or await visible_account(info, row.id) is None:
-            return None
-        return Account.from_row(row)
+        row = await info.context.loaders.visible_accounts_by_number.load(account_number)
+        return Account.from_record(row) if row else None
 
     @strawberry.field(description="Applications the viewer may see across accounts (the finance work queue).")
     async def invoice_applications(

@@ -19,24 +19,26 @@ from strawberry.schema import BaseSchema
 from strawberry.types import ExecutionResult
 
 from invoice_graph.config import Settings
-from invoice_graph.db.engine import Database
 from invoice_graph.domain.text import has_unstorable
 from invoice_graph.domain.viewer import NOBODY
-from invoice_graph.graphiql import graphiql_page
 from invoice_graph.graphql.context import Context
 from invoice_graph.graphql.error_codes import error_code
-from invoice_graph.graphql.errors import ErrorCode
+from invoice_graph.graphql.errors import RequestErrorCode
 from invoice_graph.graphql.input_text import MAX_INTEGER_DIGITS
 from invoice_graph.graphql.loaders import Loaders
-from invoice_graph.http_errors import error_response
-from invoice_graph.request_log import (
+from invoice_graph.http.errors import error_response
+from invoice_graph.http.graphiql import graphiql_page
+from invoice_graph.http.request_log import (
     UNAVAILABLE_MESSAGE,
     note_operation,
     note_outcome,
     operation_name,
     outcome_of,
 )
+from invoice_graph.http.status import code_of_status
+from invoice_graph.services import Database
 from invoice_graph.services.rate_limits import RateLimiter
+from invoice_graph.services.reader import Reader
 
 logger = logging.getLogger("invoice_graph.graphql")
 
@@ -44,7 +46,6 @@ logger = logging.getLogger("invoice_graph.graphql")
 _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 # A request body nests objects and lists a few levels deep; variables of this schema, at most four.
 MAX_JSON_DEPTH = 32
-_CODE_OF_STATUS = {404: ErrorCode.NOT_FOUND, 405: ErrorCode.METHOD_NOT_ALLOWED}
 _NOT_AN_OBJECT = 'The body must be a JSON object such as {"query": "{ viewer { role } }", "variables": {}}'
 
 
@@ -101,10 +102,10 @@ def format_error(error: GraphQLError, request_id: str, *, hide_suggestions: bool
     formatted: dict[str, Any] = dict(error.formatted)
     if hide_suggestions:
         formatted["message"] = _SUGGESTION.sub("", formatted["message"])
-    if code is ErrorCode.INTERNAL_SERVER_ERROR:
+    if code is RequestErrorCode.INTERNAL_SERVER_ERROR:
         logger.error("request %s failed", request_id, exc_info=error.original_error)
         formatted["message"] = f"Internal server error; quote request id {request_id} to support"
-    elif code is ErrorCode.SERVICE_UNAVAILABLE:
+    elif code is RequestErrorCode.SERVICE_UNAVAILABLE:
         logger.warning("request %s: database unavailable: %r", request_id, error.original_error)
         formatted["message"] = UNAVAILABLE_MESSAGE
     formatted["extensions"] = {**formatted.get("extensions", {}), "code": code.value, "requestId": request_id}
@@ -139,10 +140,11 @@ class GraphQLView(GraphQL[Context, None]):
         try:
             response = await self.run(Request(scope, receive))
         except HTTPException as refusal:
-            code = _CODE_OF_STATUS.get(refusal.status_code, ErrorCode.BAD_REQUEST)
+            # Strawberry refuses with 400, 404 or 405; the code's status is the refusal's (status.py).
+            code = code_of_status(refusal.status_code) or RequestErrorCode.BAD_REQUEST
             note_outcome(code.value)
             request_id = scope.get("state", {}).get("request_id")
-            response = error_response(refusal.status_code, code, refusal.reason, request_id=request_id)
+            response = error_response(code, refusal.reason, request_id=request_id)
         await response(scope, receive, send)
 
     def parse_json(self, data: str | bytes) -> object:
@@ -167,12 +169,13 @@ class GraphQLView(GraphQL[Context, None]):
         return await super().execute_single(*args, **kwargs)
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
+        viewer = getattr(request.state, "viewer", NOBODY)
         return Context(
             request=request,
             database=self.database,
             settings=self.settings,
-            viewer=getattr(request.state, "viewer", NOBODY),
-            loaders=Loaders(self.database),
+            viewer=viewer,
+            loaders=Loaders(Reader(self.database, viewer)),
             rate_limiter=self.rate_limiter,
         )
 

@@ -13,8 +13,9 @@ from invoice_graph.domain.applications import (
     next_status,
 )
 from invoice_graph.domain.errors import DomainError, ErrorCode
+from invoice_graph.domain.records import ApplicationRecord
 from invoice_graph.domain.viewer import Viewer
-from invoice_graph.services.applications import require_visible_account
+from invoice_graph.services.access import require_account
 
 _ID_FIELD = ["id"]
 
@@ -33,7 +34,7 @@ async def change_application_status(
     application_id: int,
     change: StatusChange,
     now: datetime | None = None,
-) -> Any:
+) -> ApplicationRecord:
     """Take an action on an application, under a row lock, and record it as an event.
 
     Args:
@@ -45,7 +46,7 @@ async def change_application_status(
         now: when it happens; the current time when omitted.
 
     Returns:
-        The updated application row.
+        The updated application.
 
     Raises:
         DomainError: NOT_FOUND when the viewer may not see the application, FORBIDDEN when its
@@ -54,10 +55,7 @@ async def change_application_status(
     """
     instant = now or datetime.now(UTC)
     async with database.transaction() as connection:
-        try:
-            await require_visible_account(connection, viewer, account_id, _ID_FIELD)
-        except DomainError as error:
-            raise _not_found() from error
+        await require_account(connection, viewer, account_id, not_found=_not_found())
         row = await queries.lock_application(
             connection=connection, account_id=account_id, application_id=application_id
         )
@@ -95,7 +93,7 @@ def _status_or_none(value: str | None) -> ApplicationStatus | None:
     return ApplicationStatus(value) if value else None
 
 
-def _bookkeeping(action: Action, row: Any, now: datetime) -> dict[str, Any]:
+def _bookkeeping(action: Action, row: ApplicationRecord, now: datetime) -> dict[str, Any]:
     """Attributes an action keeps for later: when it shipped, where a return started from."""
     if action is Action.SHIP:
         return {"shipped_at": now}

@@ -8,15 +8,17 @@ back, so nothing is half-written.
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from typing import Any
+from datetime import UTC, date, datetime
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from invoice_graph.db.engine import Database
 from invoice_graph.db.queries import applications as queries
+from invoice_graph.db.queries import owned_lists
 from invoice_graph.db.queries import statements as statement_queries
+from invoice_graph.domain.access import Operation
+from invoice_graph.domain.addresses import AddressRecord, address_snapshot
 from invoice_graph.domain.applications import ApplicationStatus, InvoiceMedium
 from invoice_graph.domain.applying import (
     ApplicationRequest,
@@ -29,9 +31,11 @@ from invoice_graph.domain.applying import (
 from invoice_graph.domain.errors import DomainError, ErrorCode, InvalidInputError
 from invoice_graph.domain.months import Month
 from invoice_graph.domain.printing import trimmed
+from invoice_graph.domain.records import ApplicationRecord
+from invoice_graph.domain.titles import TitleRecord, title_snapshot
 from invoice_graph.domain.viewer import Role, Viewer
 from invoice_graph.domain.workdays import due_by
-from invoice_graph.services.snapshots import address_snapshot, title_snapshot
+from invoice_graph.services.access import require_account
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,24 +46,6 @@ class Preview:
     cloud_fen: int
     market_fen: int
     problems: list[DomainError]
-
-
-def _account_not_found(field: Sequence[str]) -> DomainError:
-    return DomainError(ErrorCode.NOT_FOUND, "No such account; use an account ID you may see.", field)
-
-
-async def require_visible_account(
-    connection: AsyncConnection, viewer: Viewer, account_id: int, field: Sequence[str]
-) -> Any:
-    """The account if the viewer may see it.
-
-    Raises:
-        DomainError: NOT_FOUND when it does not exist for the viewer.
-    """
-    row = await queries.get_account(connection=connection, account_id=account_id)
-    if row is None or not viewer.may_see(account_id=row.id, account_partner_id=row.partner_id):
-        raise _account_not_found(field)
-    return row
 
 
 async def month_facts(
@@ -76,21 +62,29 @@ async def month_facts(
     }
 
 
-async def preview_application(database: Database, *, account_id: int, months: Sequence[Month]) -> Preview:
-    """Run applyForInvoice's checks of months for an account the caller may see; saves nothing.
+async def preview_application(
+    database: Database, *, viewer: Viewer, account_id: int, months: Sequence[Month]
+) -> Preview:
+    """Run applyForInvoice's checks of months for an account; saves nothing.
 
     Args:
         database: where the statements are.
-        account_id: the account (already checked as visible).
+        viewer: who asks; it must see the account.
+        account_id: the account.
         months: the months asked for, in the order given.
 
     Returns:
         The totals of the months that can be invoiced and every problem, with paths under "months".
+
+    Raises:
+        DomainError: NOT_FOUND when the viewer does not see the account.
     """
     async with database.read() as connection:
+        await require_account(connection, viewer, account_id, field=["accountId"])
         facts = await month_facts(connection, account_id, months)
         setup = await queries.count_setup_by_account_ids(connection=connection, account_ids=[account_id])
-    titles, addresses = setup.get(account_id, (0, 0))
+    titles = setup[account_id].titles
+    addresses = setup[account_id].addresses
     problems = month_problems(months, facts, current=Month.of_instant(datetime.now(UTC)), path=["months"])
     if not titles:
         problems.append(DomainError(ErrorCode.TITLE_REQUIRED, "Add an invoice title first."))
@@ -101,7 +95,7 @@ async def preview_application(database: Database, *, account_id: int, months: Se
     return Preview(months=usable, cloud_fen=cloud, market_fen=market, problems=problems)
 
 
-async def _replay(connection: AsyncConnection, request: ApplicationRequest) -> Any | None:
+async def _replay(connection: AsyncConnection, request: ApplicationRequest) -> ApplicationRecord | None:
     """The application a retry with this key made before, or None; refuses a different request."""
     if request.idempotency_key is None:
         return None
@@ -119,12 +113,12 @@ async def _replay(connection: AsyncConnection, request: ApplicationRequest) -> A
 
 async def _checked_sources(
     connection: AsyncConnection, request: ApplicationRequest, now: datetime
-) -> tuple[Any, Any, dict[Month, MonthFacts]]:
+) -> tuple[TitleRecord, AddressRecord, dict[Month, MonthFacts]]:
     """The title, address and month facts of a request, once every check passes."""
-    title = await queries.get_title(
+    title = await owned_lists.get_title(
         connection=connection, account_id=request.account_id, title_id=request.title_id
     )
-    address = await queries.get_address(
+    address = await owned_lists.get_address(
         connection=connection, account_id=request.account_id, address_id=request.address_id
     )
     facts = await month_facts(connection, request.account_id, request.months)
@@ -135,14 +129,14 @@ async def _checked_sources(
         address_found=address is not None,
         current=Month.of_instant(now),
     )
-    if problems:
+    if problems or title is None or address is None:
         raise InvalidInputError(problems)
     return title, address, facts
 
 
 async def _insert(
     connection: AsyncConnection, request: ApplicationRequest, role: Role, now: datetime, medium: InvoiceMedium
-) -> Any:
+) -> ApplicationRecord:
     title, address, facts = await _checked_sources(connection, request, now)
     cloud, market = invoiceable_fen(request.months, facts)
     application_id = await queries.next_application_id(connection=connection)
@@ -186,7 +180,7 @@ async def apply_for_invoice(
     request: ApplicationRequest,
     now: datetime | None = None,
     medium: InvoiceMedium = InvoiceMedium.PAPER,
-) -> Any:
+) -> ApplicationRecord:
     """Save an application, or return the one an earlier try with the same idempotency key saved.
 
     Args:
@@ -197,7 +191,7 @@ async def apply_for_invoice(
         medium: what the invoice is printed on (the settings' invoice_medium).
 
     Returns:
-        The application row.
+        The application.
 
     Raises:
         DomainError: NOT_FOUND for an account the viewer may not see, FORBIDDEN for finance,
@@ -207,9 +201,9 @@ async def apply_for_invoice(
     instant = now or datetime.now(UTC)
     try:
         async with database.transaction() as connection:
-            await require_visible_account(connection, viewer, request.account_id, ["input", "accountId"])
-            if viewer.role is Role.FINANCE:
-                raise DomainError(ErrorCode.FORBIDDEN, "Only the customer or its partner may apply.")
+            await require_account(
+                connection, viewer, request.account_id, operation=Operation.APPLY_FOR_INVOICE
+            )
             replayed = await _replay(connection, request)
             if replayed is not None:
                 return replayed
@@ -232,7 +226,9 @@ def _violated_index(error: IntegrityError) -> str | None:
     return getattr(cause, "constraint_name", None)
 
 
-async def _after_conflict(database: Database, request: ApplicationRequest, error: IntegrityError) -> Any:
+async def _after_conflict(
+    database: Database, request: ApplicationRequest, error: IntegrityError
+) -> ApplicationRecord:
     """Explain a unique violation of a concurrent apply, after its transaction rolled back."""
     index = _violated_index(error)
     async with database.read() as connection:
@@ -250,7 +246,7 @@ async def _after_conflict(database: Database, request: ApplicationRequest, error
     raise error
 
 
-def _taken_problems(months: Sequence[Month], taken: set[Any]) -> list[DomainError]:
+def _taken_problems(months: Sequence[Month], taken: set[date]) -> list[DomainError]:
     problems = [
         DomainError(
             ErrorCode.MONTH_ALREADY_INVOICED,

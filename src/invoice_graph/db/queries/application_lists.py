@@ -1,30 +1,22 @@
 """Lists of invoice applications: per account, and the work queue across the accounts a viewer sees."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, not_, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from invoice_graph.db.paging import EMPTY_PAGE, Ordering, Page, PageRequest, fetch_pages, where_all
-from invoice_graph.db.tables import accounts
+from invoice_graph.db.paging import Ordering, fetch_page, fetch_pages, where_all
+from invoice_graph.db.records import select_record
 from invoice_graph.db.tables import invoice_applications as applications
-from invoice_graph.domain.applications import ApplicationStatus
-from invoice_graph.domain.viewer import Role, Viewer
+from invoice_graph.db.visibility import visible_rows
+from invoice_graph.domain.filters import ApplicationFilter
+from invoice_graph.domain.paging import Page, PageRequest
+from invoice_graph.domain.records import ApplicationRecord
+from invoice_graph.domain.viewer import Viewer
 from invoice_graph.domain.workdays import NOT_SHIPPED
 
 APPLICATION_ORDER = Ordering((applications.c.submitted_at, applications.c.id), descending=True)
-
-
-@dataclass(frozen=True, slots=True)
-class ApplicationFilter:
-    """Which applications to list; `today` (CST) decides what is overdue."""
-
-    statuses: tuple[ApplicationStatus, ...] | None = None
-    overdue: bool | None = None
-    today: date | None = None
 
 
 def _overdue(where: ApplicationFilter) -> ColumnElement[bool] | None:
@@ -39,7 +31,7 @@ def _overdue(where: ApplicationFilter) -> ColumnElement[bool] | None:
 
 def _filtered(where: ApplicationFilter, *conditions: ColumnElement[bool] | None) -> Select[Any]:
     statuses = [status.value for status in where.statuses] if where.statuses is not None else None
-    return select(applications).where(
+    return select_record(ApplicationRecord, applications).where(
         where_all(
             true(),  # and_() of nothing is deprecated: finance may list everything
             applications.c.status.in_(statuses) if statuses is not None else None,
@@ -49,22 +41,18 @@ def _filtered(where: ApplicationFilter, *conditions: ColumnElement[bool] | None)
     )
 
 
-def _visible(viewer: Viewer) -> ColumnElement[bool] | None:
-    if viewer.role is Role.CUSTOMER:
-        return applications.c.account_id == viewer.account_id
-    if viewer.role is Role.PARTNER:
-        managed = select(accounts.c.id).where(accounts.c.partner_id == viewer.partner_id)
-        return applications.c.account_id.in_(managed.scalar_subquery())
-    return None
-
-
 async def page_applications_by_account_ids(
     *, connection: AsyncConnection, account_ids: Sequence[int], where: ApplicationFilter, page: PageRequest
-) -> dict[tuple[Any, ...], Page]:
+) -> dict[tuple[Any, ...], Page[ApplicationRecord]]:
     """Each account's page of applications, newest first, keyed by (account_id,)."""
     query = _filtered(where, applications.c.account_id.in_(account_ids))
     return await fetch_pages(
-        connection, query, parent=(applications.c.account_id,), ordering=APPLICATION_ORDER, page=page
+        connection,
+        ApplicationRecord,
+        query,
+        parent=(applications.c.account_id,),
+        ordering=APPLICATION_ORDER,
+        page=page,
     )
 
 
@@ -79,16 +67,17 @@ async def count_applications_by_account_ids(
 
 async def page_visible_applications(
     *, connection: AsyncConnection, viewer: Viewer, where: ApplicationFilter, page: PageRequest
-) -> Page:
+) -> Page[ApplicationRecord]:
     """A page of the applications a viewer may see across accounts, newest first."""
-    query = _filtered(where, _visible(viewer))
-    pages = await fetch_pages(connection, query, parent=(), ordering=APPLICATION_ORDER, page=page)
-    return pages.get((), EMPTY_PAGE)
+    query = _filtered(where, visible_rows(viewer, applications.c.account_id))
+    return await fetch_page(connection, ApplicationRecord, query, ordering=APPLICATION_ORDER, page=page)
 
 
 async def count_visible_applications(
     *, connection: AsyncConnection, viewer: Viewer, where: ApplicationFilter
 ) -> int:
     """How many applications matching the filter a viewer may see."""
-    query = select(func.count()).select_from(_filtered(where, _visible(viewer)).subquery())
+    query = select(func.count()).select_from(
+        _filtered(where, visible_rows(viewer, applications.c.account_id)).subquery()
+    )
     return int((await connection.execute(query)).scalar_one())

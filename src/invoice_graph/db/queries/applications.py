@@ -9,41 +9,24 @@ from sqlalchemy import func, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from invoice_graph.db.paging import pairs_in
+from invoice_graph.db.records import record_columns, select_record, to_record, to_records
 from invoice_graph.db.tables import accounts, invoice_addresses, invoice_titles
 from invoice_graph.db.tables import invoice_application_events as events
 from invoice_graph.db.tables import invoice_application_months as app_months
 from invoice_graph.db.tables import invoice_applications as applications
+from invoice_graph.domain.records import ApplicationRecord, EventRecord, InvoiceSetup
 
 # The names of the unique indexes whose violations mean something to the user.
 ACTIVE_MONTH_INDEX = "uq_invoice_application_months_active"
 IDEMPOTENCY_INDEX = "uq_invoice_applications_account_id_idempotency_key"
-
-
-async def get_account(*, connection: AsyncConnection, account_id: int) -> Any | None:
-    """The account with this id, if any."""
-    return (await connection.execute(select(accounts).where(accounts.c.id == account_id))).first()
-
-
-async def get_title(*, connection: AsyncConnection, account_id: int, title_id: int) -> Any | None:
-    """The account's title with this id, if it has one."""
-    query = select(invoice_titles).where(
-        invoice_titles.c.account_id == account_id, invoice_titles.c.id == title_id
-    )
-    return (await connection.execute(query)).first()
-
-
-async def get_address(*, connection: AsyncConnection, account_id: int, address_id: int) -> Any | None:
-    """The account's address with this id, if it has one."""
-    query = select(invoice_addresses).where(
-        invoice_addresses.c.account_id == account_id, invoice_addresses.c.id == address_id
-    )
-    return (await connection.execute(query)).first()
+_APPLICATIONS = select_record(ApplicationRecord, applications)
+_RETURNED = record_columns(ApplicationRecord, applications)
 
 
 async def count_setup_by_account_ids(
     *, connection: AsyncConnection, account_ids: Sequence[int]
-) -> dict[int, tuple[int, int]]:
-    """Per account, how many titles and addresses it has (accounts with none are left out)."""
+) -> dict[int, InvoiceSetup]:
+    """Per account, how many titles and addresses it has (unknown accounts are left out)."""
     titles = select(invoice_titles.c.account_id, func.count().label("n")).group_by(
         invoice_titles.c.account_id
     )
@@ -57,17 +40,17 @@ async def count_setup_by_account_ids(
         .outerjoin(a, a.c.account_id == accounts.c.id)
         .where(accounts.c.id.in_(account_ids))
     )
-    return {row[0]: (row[1], row[2]) for row in await connection.execute(query)}
+    return {row[0]: InvoiceSetup(row[1], row[2]) for row in await connection.execute(query)}
 
 
 async def get_application_by_key(
     *, connection: AsyncConnection, account_id: int, idempotency_key: str
-) -> Any | None:
+) -> ApplicationRecord | None:
     """The account's application made with this idempotency key, if any."""
-    query = select(applications).where(
+    query = _APPLICATIONS.where(
         applications.c.account_id == account_id, applications.c.idempotency_key == idempotency_key
     )
-    return (await connection.execute(query)).first()
+    return to_record(ApplicationRecord, (await connection.execute(query)).first())
 
 
 async def next_application_id(*, connection: AsyncConnection) -> int:
@@ -76,9 +59,10 @@ async def next_application_id(*, connection: AsyncConnection) -> int:
     return int((await connection.execute(query)).scalar_one())
 
 
-async def insert_application(*, connection: AsyncConnection, values: dict[str, Any]) -> Any:
-    """Insert an application with its months (active) and return its row."""
-    row = (await connection.execute(applications.insert().values(**values).returning(applications))).one()
+async def insert_application(*, connection: AsyncConnection, values: dict[str, Any]) -> ApplicationRecord:
+    """Insert an application with its months (active) and return it."""
+    inserted = applications.insert().values(**values).returning(*_RETURNED)
+    row = ApplicationRecord(*(await connection.execute(inserted)).one())
     await connection.execute(
         app_months.insert(),
         [
@@ -114,27 +98,25 @@ async def insert_event(
 
 async def lock_application(
     *, connection: AsyncConnection, account_id: int, application_id: int
-) -> Any | None:
-    """The application row, locked FOR UPDATE until the transaction ends."""
-    query = (
-        select(applications)
-        .where(applications.c.account_id == account_id, applications.c.id == application_id)
-        .with_for_update()
-    )
-    return (await connection.execute(query)).first()
+) -> ApplicationRecord | None:
+    """The application, locked FOR UPDATE until the transaction ends."""
+    query = _APPLICATIONS.where(
+        applications.c.account_id == account_id, applications.c.id == application_id
+    ).with_for_update()
+    return to_record(ApplicationRecord, (await connection.execute(query)).first())
 
 
 async def update_application(
     *, connection: AsyncConnection, account_id: int, application_id: int, values: dict[str, Any]
-) -> Any:
-    """Set some attributes of an application; returns the updated row."""
+) -> ApplicationRecord:
+    """Set some attributes of an application; returns it as updated."""
     query = (
         applications.update()
         .where(applications.c.account_id == account_id, applications.c.id == application_id)
         .values(**values, updated_at=func.now())
-        .returning(applications)
+        .returning(*_RETURNED)
     )
-    return (await connection.execute(query)).one()
+    return ApplicationRecord(*(await connection.execute(query)).one())
 
 
 async def release_months(*, connection: AsyncConnection, account_id: int, application_id: int) -> None:
@@ -158,22 +140,22 @@ async def list_active_months(
 
 async def list_applications_by_ids(
     *, connection: AsyncConnection, keys: Sequence[tuple[int, int]]
-) -> list[Any]:
+) -> list[ApplicationRecord]:
     """The applications of these (account_id, id) pairs that exist."""
-    query = select(applications).where(pairs_in(applications.c.account_id, applications.c.id, keys))
-    return list(await connection.execute(query))
+    query = _APPLICATIONS.where(pairs_in(applications.c.account_id, applications.c.id, keys))
+    return to_records(ApplicationRecord, await connection.execute(query))
 
 
 async def list_events_by_applications(
     *, connection: AsyncConnection, keys: Sequence[tuple[int, int]]
-) -> dict[tuple[int, int], list[Any]]:
+) -> dict[tuple[int, int], list[EventRecord]]:
     """The events of these (account_id, application id) pairs, oldest first."""
     query = (
-        select(events)
+        select_record(EventRecord, events)
         .where(pairs_in(events.c.account_id, events.c.application_id, keys))
         .order_by(events.c.at, events.c.id)
     )
-    found: dict[tuple[int, int], list[Any]] = defaultdict(list)
-    for row in await connection.execute(query):
-        found[(row.account_id, row.application_id)].append(row)
+    found: dict[tuple[int, int], list[EventRecord]] = defaultdict(list)
+    for event in to_records(EventRecord, await connection.execute(query)):
+        found[(event.account_id, event.application_id)].append(event)
     return found

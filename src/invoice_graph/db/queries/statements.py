@@ -1,18 +1,21 @@
 """Statements with the invoice status of their month, and what can still be invoiced."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
-from invoice_graph.db.paging import Ordering, Page, PageRequest, any_of, fetch_pages, pairs_in, where_all
+from invoice_graph.db.paging import Ordering, any_of, fetch_pages, pairs_in, where_all
+from invoice_graph.db.records import select_record, to_records
 from invoice_graph.db.tables import invoice_application_months as app_months
 from invoice_graph.db.tables import invoice_applications as applications
 from invoice_graph.db.tables import statements
 from invoice_graph.domain.applications import ApplicationStatus, StatementInvoiceStatus
+from invoice_graph.domain.filters import StatementFilter
+from invoice_graph.domain.paging import Page, PageRequest
+from invoice_graph.domain.records import InvoiceableSums, StatementRecord
 
 STATEMENT_ORDER = Ordering((statements.c.month,), descending=True)
 _INVOICED = [
@@ -21,15 +24,6 @@ _INVOICED = [
     ApplicationStatus.DELIVERED,
     ApplicationStatus.RETURN_REQUESTED,
 ]
-
-
-@dataclass(frozen=True, slots=True)
-class StatementFilter:
-    """Which of an account's statements to list."""
-
-    from_month: date | None = None
-    to_month: date | None = None
-    invoice_status: StatementInvoiceStatus | None = None
 
 
 def _with_application() -> Select[Any]:
@@ -48,10 +42,10 @@ def _with_application() -> Select[Any]:
             applications.c.id == app_months.c.application_id,
         ),
     )
-    return select(
+    return select_record(
+        StatementRecord,
         statements,
-        applications.c.id.label("application_id"),
-        applications.c.status.label("application_status"),
+        {"application_id": applications.c.id, "application_status": applications.c.status},
     ).select_from(joined)
 
 
@@ -78,10 +72,11 @@ def _filtered(account_ids: Sequence[int], where: StatementFilter) -> Select[Any]
 
 async def page_statements_by_account_ids(
     *, connection: AsyncConnection, account_ids: Sequence[int], where: StatementFilter, page: PageRequest
-) -> dict[tuple[Any, ...], Page]:
+) -> dict[tuple[Any, ...], Page[StatementRecord]]:
     """Each account's page of statements, newest month first, keyed by (account_id,)."""
     return await fetch_pages(
         connection,
+        StatementRecord,
         _filtered(account_ids, where),
         parent=(statements.c.account_id,),
         ordering=STATEMENT_ORDER,
@@ -100,23 +95,23 @@ async def count_statements_by_account_ids(
 
 async def list_statements_by_months(
     *, connection: AsyncConnection, keys: Sequence[tuple[int, date]]
-) -> list[Any]:
+) -> list[StatementRecord]:
     """The statements of these (account_id, month) pairs that exist."""
     query = _with_application().where(pairs_in(statements.c.account_id, statements.c.month, keys))
-    return list(await connection.execute(query))
+    return to_records(StatementRecord, await connection.execute(query))
 
 
 async def list_statements_by_ids(
     *, connection: AsyncConnection, keys: Sequence[tuple[int, int]]
-) -> list[Any]:
+) -> list[StatementRecord]:
     """The statements of these (account_id, id) pairs that exist."""
     query = _with_application().where(pairs_in(statements.c.account_id, statements.c.id, keys))
-    return list(await connection.execute(query))
+    return to_records(StatementRecord, await connection.execute(query))
 
 
 async def sum_invoiceable_by_account_ids(
     *, connection: AsyncConnection, account_ids: Sequence[int], months: Sequence[date] | None
-) -> dict[int, Any]:
+) -> dict[int, InvoiceableSums]:
     """Per account, the invoiceable cloud and market fen of generated months not in an active
     application, with those months (all such months when `months` is None)."""
     query = (
@@ -139,4 +134,4 @@ async def sum_invoiceable_by_account_ids(
     )
     if months is not None:
         query = query.where(any_of(statements.c.month, months))
-    return {row.account_id: row for row in await connection.execute(query)}
+    return {sums.account_id: sums for sums in to_records(InvoiceableSums, await connection.execute(query))}

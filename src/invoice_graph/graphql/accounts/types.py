@@ -1,15 +1,14 @@
 """Accounts and the viewer."""
 
-from typing import Annotated, Any
+from typing import Annotated
 
 import strawberry
 
-from invoice_graph.db.queries.accounts import ACCOUNT_ORDER
-from invoice_graph.db.queries.statements import STATEMENT_ORDER, StatementFilter
 from invoice_graph.domain.applications import ApplicationStatus, StatementInvoiceStatus
+from invoice_graph.domain.filters import StatementFilter
 from invoice_graph.domain.months import Month
+from invoice_graph.domain.records import AccountRecord
 from invoice_graph.domain.viewer import Role
-from invoice_graph.graphql.access import visible_account
 from invoice_graph.graphql.common import Node
 from invoice_graph.graphql.context import Info
 from invoice_graph.graphql.errors import MAX_MONTHS_PER_REQUEST, check_list_size
@@ -23,8 +22,8 @@ from invoice_graph.graphql.invoice_applications.types import (
 )
 from invoice_graph.graphql.invoice_titles.types import InvoiceTitle
 from invoice_graph.graphql.pagination import Connection, connection, page_request
+from invoice_graph.graphql.relations import BUILDERS
 from invoice_graph.graphql.statements.types import InvoiceableTotals, MonthlyStatement
-from invoice_graph.services import listings
 
 
 @strawberry.type(description="A customer's account.")
@@ -34,7 +33,7 @@ class Account(Node):
     account_id: strawberry.Private[int]
 
     @classmethod
-    def from_row(cls, row: Any) -> "Account":
+    def from_record(cls, row: AccountRecord) -> "Account":
         """The account as shown to clients."""
         return cls(
             id=strawberry.ID(encode_id("Account", row.id)),
@@ -72,15 +71,14 @@ class Account(Node):
         return connection(
             "statement",
             rows,
-            STATEMENT_ORDER,
-            MonthlyStatement.from_row,
+            MonthlyStatement.from_record,
             lambda: loaders.statement_counts_by_account.load((self.account_id, where)),
         )
 
     @strawberry.field(description="The statement of a month, if it has been generated.")
     async def statement(self, info: Info, month: Month) -> MonthlyStatement | None:
         row = await info.context.loaders.statements_by_month.load((self.account_id, month.first_day))
-        return MonthlyStatement.from_row(row) if row else None
+        return MonthlyStatement.from_record(row) if row else None
 
     @strawberry.field(
         description="Totals that can still be invoiced; all not-yet-invoiced generated months when "
@@ -91,7 +89,7 @@ class Account(Node):
             check_list_size(months, limit=MAX_MONTHS_PER_REQUEST, argument="months")
         key = tuple(sorted({month.first_day for month in months})) if months is not None else None
         row = await info.context.loaders.invoiceable_by_account.load((self.account_id, key))
-        return InvoiceableTotals.from_row(row)
+        return InvoiceableTotals.from_sums(row)
 
     @strawberry.field(description="Whether the account can apply for an invoice, and what it still needs.")
     async def invoice_eligibility(self, info: Info) -> InvoiceEligibility:
@@ -124,12 +122,12 @@ class Account(Node):
     @strawberry.field(description="Who invoices can be made out to: the default first, then newest first.")
     async def invoice_titles(self, info: Info) -> list[InvoiceTitle]:
         rows = await info.context.loaders.titles_by_account.load(self.account_id)
-        return [InvoiceTitle.from_row(row) for row in rows]
+        return [InvoiceTitle.from_record(row) for row in rows]
 
     @strawberry.field(description="Where invoices can be mailed: the default first, then newest first.")
     async def invoice_addresses(self, info: Info) -> list[InvoiceAddress]:
         rows = await info.context.loaders.addresses_by_account.load(self.account_id)
-        return [InvoiceAddress.from_row(row) for row in rows]
+        return [InvoiceAddress.from_record(row) for row in rows]
 
 
 @strawberry.type(description="Who is asking, and what they may see.")
@@ -141,8 +139,8 @@ class Viewer:
         account_id = info.context.viewer.account_id
         if account_id is None:
             return None
-        row = await visible_account(info, account_id)
-        return Account.from_row(row) if row else None
+        row = await info.context.loaders.visible_accounts_by_id.load(account_id)
+        return Account.from_record(row) if row else None
 
     @strawberry.field(
         description="Accounts this viewer may see: its own, a partner's customers, or all for finance."
@@ -158,12 +156,9 @@ class Viewer:
         page = page_request(
             "account", first=first, after=after, last=last, before=before, settings=info.context.settings
         )
-        viewer, database = info.context.viewer, info.context.database
-        rows = await listings.page_visible_accounts(database, viewer=viewer, page=page)
-        return connection(
-            "account",
-            rows,
-            ACCOUNT_ORDER,
-            Account.from_row,
-            lambda: listings.count_visible_accounts(database, viewer=viewer),
-        )
+        reader = info.context.loaders.reader
+        rows = await reader.page_accounts(page)
+        return connection("account", rows, Account.from_record, reader.count_accounts)
+
+
+BUILDERS.account = Account.from_record

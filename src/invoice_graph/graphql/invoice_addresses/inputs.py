@@ -2,7 +2,8 @@
 
 import strawberry
 
-from invoice_graph.domain.addresses import Address, AddressChanges
+from invoice_graph.domain.addresses import ADDRESSES, Address, AddressChanges
+from invoice_graph.graphql.owned_lists import changes_of, value_of
 
 _PHONE = "Mainland mobile (13812345678) or landline with area code (010-12345678, optional -extension)."
 
@@ -23,15 +24,7 @@ class CreateInvoiceAddressInput:
 
     def address(self) -> Address:
         """The address the input describes."""
-        return Address(
-            recipient=self.recipient,
-            phone=self.phone,
-            province=self.province,
-            city=self.city,
-            district=self.district,
-            street=self.street,
-            postal_code=self.postal_code,
-        )
+        return value_of(ADDRESSES, self)
 
 
 @strawberry.input(description="Changes to an invoice address: omitted fields stay as they are.")
@@ -53,12 +46,4 @@ class UpdateInvoiceAddressInput:
 
     def changes(self) -> AddressChanges:
         """The changes the input asks for."""
-        return AddressChanges(
-            recipient=self.recipient,
-            phone=self.phone,
-            province=self.province,
-            city=self.city,
-            district=self.district,
-            street=self.street,
-            postal_code=self.postal_code,
-        )
+        return changes_of(AddressChanges, ADDRESSES, self)

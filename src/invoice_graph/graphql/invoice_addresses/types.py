@@ -5,8 +5,9 @@ from typing import Any
 
 import strawberry
 
+from invoice_graph.domain.addresses import ADDRESSES, AddressRecord
 from invoice_graph.graphql.common import Node
-from invoice_graph.graphql.ids import encode_id
+from invoice_graph.graphql.owned_lists import from_owned, from_snapshot
 from invoice_graph.graphql.user_errors import UserError
 
 
@@ -24,21 +25,25 @@ class InvoiceAddress(Node):
     updated_at: datetime = strawberry.field(description="When the address was last changed.")
 
     @classmethod
-    def from_row(cls, row: Any) -> "InvoiceAddress":
+    def from_record(cls, record: AddressRecord) -> "InvoiceAddress":
         """The address as shown to clients."""
-        return cls(
-            id=strawberry.ID(encode_id("InvoiceAddress", row.account_id, row.id)),
-            recipient=row.recipient,
-            phone=row.phone,
-            province=row.province,
-            city=row.city,
-            district=row.district,
-            street=row.street,
-            postal_code=row.postal_code,
-            is_default=row.is_default,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-        )
+        return from_owned(cls, "InvoiceAddress", record)
+
+
+@strawberry.type(description="The address as it was when the application was submitted.")
+class InvoiceAddressSnapshot:
+    recipient: str = strawberry.field(description="Who receives the parcel.")
+    phone: str = strawberry.field(description="The recipient's phone.")
+    province: str = strawberry.field(description="Province.")
+    city: str = strawberry.field(description="City.")
+    district: str = strawberry.field(description="District.")
+    street: str = strawberry.field(description="Street and house number.")
+    postal_code: str = strawberry.field(description="Six-digit postal code.")
+
+    @classmethod
+    def from_snapshot(cls, value: dict[str, Any]) -> "InvoiceAddressSnapshot":
+        """The snapshot stored on the application."""
+        return from_snapshot(cls, ADDRESSES, value)
 
 
 @strawberry.type(description="The result of creating or updating an invoice address.")

@@ -2,11 +2,11 @@
 
 from collections.abc import Sequence
 
-from invoice_graph.db.paging import PageRequest
-from invoice_graph.db.queries.application_lists import APPLICATION_ORDER, ApplicationFilter
 from invoice_graph.domain.applications import ApplicationStatus
 from invoice_graph.domain.applying import eligibility_problems
+from invoice_graph.domain.filters import ApplicationFilter
 from invoice_graph.domain.months import Month
+from invoice_graph.domain.paging import PageRequest
 from invoice_graph.domain.workdays import today_cst
 from invoice_graph.graphql.common import Money
 from invoice_graph.graphql.context import Info
@@ -19,24 +19,27 @@ from invoice_graph.graphql.invoice_applications.types import (
 from invoice_graph.graphql.pagination import Connection, connection, page_request
 from invoice_graph.graphql.statements.types import InvoiceableTotals
 from invoice_graph.graphql.user_errors import UserError
-from invoice_graph.services import listings
 from invoice_graph.services.applications import preview_application
 
 
 async def eligibility_of(info: Info, account_id: int) -> InvoiceEligibility:
     """Whether an account the viewer sees can apply, through batched loaders."""
     loaders = info.context.loaders
-    titles, addresses = await loaders.invoice_setup_by_account.load(account_id)
+    setup = await loaders.invoice_setup_by_account.load(account_id)
     row = await loaders.invoiceable_by_account.load((account_id, None))
     fen = row.cloud_fen + row.market_fen if row is not None else 0
-    problems = eligibility_problems(has_title=titles > 0, has_address=addresses > 0, invoiceable_fen=fen)
+    problems = eligibility_problems(
+        has_title=setup.titles > 0, has_address=setup.addresses > 0, invoiceable_fen=fen
+    )
     return InvoiceEligibility(can_apply=not problems, problems=problems, invoiceable_total=Money.of_fen(fen))
 
 
 async def preview_of(info: Info, account_id: int, months: Sequence[Month]) -> InvoicePreview:
     """applyForInvoice's checks of some months of an account the viewer sees; saves nothing."""
     check_list_size(months, limit=MAX_MONTHS_PER_REQUEST, argument="months")
-    preview = await preview_application(info.context.database, account_id=account_id, months=months)
+    preview = await preview_application(
+        info.context.database, viewer=info.context.viewer, account_id=account_id, months=months
+    )
     totals = InvoiceableTotals(
         months=preview.months,
         cloud=Money.of_fen(preview.cloud_fen),
@@ -80,8 +83,7 @@ async def applications_of(
     return connection(
         "application",
         rows,
-        APPLICATION_ORDER,
-        InvoiceApplication.from_row,
+        InvoiceApplication.from_record,
         lambda: loaders.application_counts_by_account.load((account_id, where)),
     )
 
@@ -99,12 +101,8 @@ async def work_queue(
     """The applications the viewer may see across accounts, newest first."""
     page = _page(info, first, after, last, before)
     where = _filter(statuses, overdue)
-    viewer, database = info.context.viewer, info.context.database
-    rows = await listings.page_visible_applications(database, viewer=viewer, where=where, page=page)
+    reader = info.context.loaders.reader
+    rows = await reader.page_applications(where, page)
     return connection(
-        "application",
-        rows,
-        APPLICATION_ORDER,
-        InvoiceApplication.from_row,
-        lambda: listings.count_visible_applications(database, viewer=viewer, where=where),
+        "application", rows, InvoiceApplication.from_record, lambda: reader.count_applications(where)
     )

@@ -1,13 +1,12 @@
 """applyForInvoice and the mutations of an application's life."""
 
 from collections.abc import Awaitable
-from typing import Any
 
 import strawberry
 
 from invoice_graph.domain.application_details import StatusChange
 from invoice_graph.domain.applications import Action
-from invoice_graph.domain.errors import DomainError, InvalidInputError
+from invoice_graph.domain.records import ApplicationRecord
 from invoice_graph.graphql.context import Info
 from invoice_graph.graphql.errors import MAX_MONTHS_PER_REQUEST, check_list_size
 from invoice_graph.graphql.ids import decode_id
@@ -20,18 +19,15 @@ from invoice_graph.graphql.invoice_applications.inputs import (
     ShipInvoiceApplicationInput,
 )
 from invoice_graph.graphql.invoice_applications.types import InvoiceApplication, InvoiceApplicationPayload
-from invoice_graph.graphql.user_errors import user_errors
+from invoice_graph.graphql.payloads import payload_of
 from invoice_graph.services.application_status import change_application_status
 from invoice_graph.services.applications import apply_for_invoice
 
 
-async def _payload(saving: Awaitable[Any]) -> InvoiceApplicationPayload:
-    """Await a service call; its row becomes the payload, a refusal its userErrors."""
-    try:
-        row = await saving
-    except (DomainError, InvalidInputError) as error:
-        return InvoiceApplicationPayload(invoice_application=None, user_errors=user_errors(error))
-    return InvoiceApplicationPayload(invoice_application=InvoiceApplication.from_row(row), user_errors=[])
+async def _payload(saving: Awaitable[ApplicationRecord]) -> InvoiceApplicationPayload:
+    return await payload_of(
+        InvoiceApplicationPayload, "invoice_application", InvoiceApplication.from_record, saving
+    )
 
 
 async def _change(info: Info, id: strawberry.ID, change: StatusChange) -> InvoiceApplicationPayload:

@@ -1,22 +1,24 @@
 """Invoice applications, their snapshots and events, eligibility and the dry run of applying."""
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
 from invoice_graph.domain.applications import ApplicationStatus, InvoiceMedium
 from invoice_graph.domain.applying import EligibilityProblem
 from invoice_graph.domain.months import Month
-from invoice_graph.domain.titles import InvoiceType, TitleKind
+from invoice_graph.domain.records import ApplicationRecord, EventRecord
 from invoice_graph.domain.viewer import Role
 from invoice_graph.domain.workdays import is_overdue, today_cst
 from invoice_graph.graphql.common import Money, Node
 from invoice_graph.graphql.context import Info
 from invoice_graph.graphql.ids import encode_id
+from invoice_graph.graphql.invoice_addresses.types import InvoiceAddressSnapshot
+from invoice_graph.graphql.invoice_titles.types import InvoiceTitleSnapshot
+from invoice_graph.graphql.relations import BUILDERS, build_account
 from invoice_graph.graphql.statements.types import InvoiceableTotals, MonthlyStatement
 from invoice_graph.graphql.user_errors import UserError
-from invoice_graph.services.snapshots import ADDRESS_FIELDS
 
 if TYPE_CHECKING:
     from invoice_graph.graphql.accounts.types import Account
@@ -24,48 +26,6 @@ if TYPE_CHECKING:
 strawberry.enum(
     EligibilityProblem, name="EligibilityProblem", description="What keeps an account from applying."
 )
-
-
-@strawberry.type(description="The title as it was when the application was submitted.")
-class InvoiceTitleSnapshot:
-    kind: TitleKind = strawberry.field(description="A company or a person.")
-    invoice_type: InvoiceType = strawberry.field(description="The kind of VAT invoice.")
-    name: str = strawberry.field(description="Who the invoice is made out to.")
-    taxpayer_id: str | None = strawberry.field(description="The unified social credit code, for a company.")
-    registered_address: str | None = strawberry.field(description="Registered address (VAT special).")
-    registered_phone: str | None = strawberry.field(description="Registered phone (VAT special).")
-    bank_name: str | None = strawberry.field(description="Bank of the account (VAT special).")
-    bank_account: str | None = strawberry.field(description="Bank account number (VAT special).")
-
-    @classmethod
-    def from_json(cls, value: dict[str, Any]) -> "InvoiceTitleSnapshot":
-        """The snapshot stored on the application."""
-        return cls(
-            kind=TitleKind(value["kind"]),
-            invoice_type=InvoiceType(value["invoice_type"]),
-            name=value["name"],
-            taxpayer_id=value.get("taxpayer_id"),
-            registered_address=value.get("registered_address"),
-            registered_phone=value.get("registered_phone"),
-            bank_name=value.get("bank_name"),
-            bank_account=value.get("bank_account"),
-        )
-
-
-@strawberry.type(description="The address as it was when the application was submitted.")
-class InvoiceAddressSnapshot:
-    recipient: str = strawberry.field(description="Who receives the parcel.")
-    phone: str = strawberry.field(description="The recipient's phone.")
-    province: str = strawberry.field(description="Province.")
-    city: str = strawberry.field(description="City.")
-    district: str = strawberry.field(description="District.")
-    street: str = strawberry.field(description="Street and house number.")
-    postal_code: str = strawberry.field(description="Six-digit postal code.")
-
-    @classmethod
-    def from_json(cls, value: dict[str, Any]) -> "InvoiceAddressSnapshot":
-        """The snapshot stored on the application."""
-        return cls(**{name: value[name] for name in ADDRESS_FIELDS})
 
 
 @strawberry.type(description="A change in an application's life.")
@@ -78,7 +38,7 @@ class InvoiceApplicationEvent:
     )
 
     @classmethod
-    def from_row(cls, row: Any) -> "InvoiceApplicationEvent":
+    def from_record(cls, row: EventRecord) -> "InvoiceApplicationEvent":
         """The event as shown to clients."""
         return cls(
             at=row.at, status=ApplicationStatus(row.status), actor_role=Role(row.actor_role), note=row.note
@@ -115,7 +75,7 @@ class InvoiceApplication(Node):
     row_id: strawberry.Private[int]
 
     @classmethod
-    def from_row(cls, row: Any) -> "InvoiceApplication":
+    def from_record(cls, row: ApplicationRecord) -> "InvoiceApplication":
         """The application as shown to clients."""
         status = ApplicationStatus(row.status)
         return cls(
@@ -127,8 +87,8 @@ class InvoiceApplication(Node):
             cloud_amount=Money.of_fen(row.cloud_fen),
             market_amount=Money.of_fen(row.market_fen),
             amount=Money.of_fen(row.amount_fen),
-            title=InvoiceTitleSnapshot.from_json(row.title),
-            address=InvoiceAddressSnapshot.from_json(row.address),
+            title=InvoiceTitleSnapshot.from_snapshot(row.title),
+            address=InvoiceAddressSnapshot.from_snapshot(row.address),
             submitted_at=row.submitted_at,
             due_by=row.due_by,
             overdue=is_overdue(status, row.due_by, today_cst()),
@@ -148,20 +108,21 @@ class InvoiceApplication(Node):
     async def account(
         self, info: Info
     ) -> Annotated["Account", strawberry.lazy("invoice_graph.graphql.accounts.types")]:
-        from invoice_graph.graphql.accounts.types import Account  # noqa: PLC0415 (import cycle)
-
-        return Account.from_row(await info.context.loaders.accounts_by_id.load(self.account_id))
+        account = await info.context.loaders.visible_accounts_by_id.load(self.account_id)
+        if account is None:  # read through its account, so the viewer sees it: never happens
+            raise LookupError(f"account {self.account_id} of a visible application is not visible")
+        return build_account(account)  # type: ignore[no-any-return]
 
     @strawberry.field(description="The statements of the months invoiced, oldest first.")
     async def statements(self, info: Info) -> list[MonthlyStatement]:
         keys = [(self.account_id, month.first_day) for month in self.months]
         rows = await info.context.loaders.statements_by_month.load_many(keys)
-        return [MonthlyStatement.from_row(row) for row in rows if row is not None]
+        return [MonthlyStatement.from_record(row) for row in rows if row is not None]
 
     @strawberry.field(description="Every change of the application, oldest first.")
     async def events(self, info: Info) -> list[InvoiceApplicationEvent]:
         rows = await info.context.loaders.events_by_application.load((self.account_id, self.row_id))
-        return [InvoiceApplicationEvent.from_row(row) for row in rows]
+        return [InvoiceApplicationEvent.from_record(row) for row in rows]
 
 
 @strawberry.type(description="Whether an account can apply for an invoice, and what it still needs.")
@@ -192,7 +153,4 @@ class InvoiceApplicationPayload:
     )
 
 
-async def resolve_application_node(info: Info, account_id: int, row_id: int) -> InvoiceApplication | None:
-    """The application with this key, for `node` (the caller has checked the viewer may see the account)."""
-    row = await info.context.loaders.applications_by_id.load((account_id, row_id))
-    return InvoiceApplication.from_row(row) if row else None
+BUILDERS.application = InvoiceApplication.from_record

@@ -2,7 +2,8 @@
 
 import strawberry
 
-from invoice_graph.domain.titles import InvoiceType, Title, TitleChanges, TitleKind
+from invoice_graph.domain.titles import TITLES, InvoiceType, Title, TitleChanges, TitleKind
+from invoice_graph.graphql.owned_lists import changes_of, value_of
 
 
 @strawberry.input(description="A new invoice title of an account.")
@@ -31,16 +32,7 @@ class CreateInvoiceTitleInput:
 
     def title(self) -> Title:
         """The title the input describes."""
-        return Title(
-            kind=self.kind,
-            invoice_type=self.invoice_type,
-            name=self.name,
-            taxpayer_id=self.taxpayer_id,
-            registered_address=self.registered_address,
-            registered_phone=self.registered_phone,
-            bank_name=self.bank_name,
-            bank_account=self.bank_account,
-        )
+        return value_of(TITLES, self)
 
 
 @strawberry.input(description='Changes to an invoice title: omitted fields stay as they are, "" clears one.')
@@ -73,13 +65,4 @@ class UpdateInvoiceTitleInput:
 
     def changes(self) -> TitleChanges:
         """The changes the input asks for."""
-        return TitleChanges(
-            kind=self.kind,
-            invoice_type=self.invoice_type,
-            name=self.name,
-            taxpayer_id=self.taxpayer_id,
-            registered_address=self.registered_address,
-            registered_phone=self.registered_phone,
-            bank_name=self.bank_name,
-            bank_account=self.bank_account,
-        )
+        return changes_of(TitleChanges, TITLES, self)

@@ -5,9 +5,9 @@ from typing import Any
 
 import strawberry
 
-from invoice_graph.domain.titles import InvoiceType, TitleKind
+from invoice_graph.domain.titles import TITLES, InvoiceType, TitleKind, TitleRecord
 from invoice_graph.graphql.common import Node
-from invoice_graph.graphql.ids import encode_id
+from invoice_graph.graphql.owned_lists import from_owned, from_snapshot
 from invoice_graph.graphql.user_errors import UserError
 
 
@@ -36,22 +36,26 @@ class InvoiceTitle(Node):
     updated_at: datetime = strawberry.field(description="When the title was last changed.")
 
     @classmethod
-    def from_row(cls, row: Any) -> "InvoiceTitle":
+    def from_record(cls, record: TitleRecord) -> "InvoiceTitle":
         """The title as shown to clients."""
-        return cls(
-            id=strawberry.ID(encode_id("InvoiceTitle", row.account_id, row.id)),
-            kind=TitleKind(row.kind),
-            invoice_type=InvoiceType(row.invoice_type),
-            name=row.name,
-            taxpayer_id=row.taxpayer_id,
-            registered_address=row.registered_address,
-            registered_phone=row.registered_phone,
-            bank_name=row.bank_name,
-            bank_account=row.bank_account,
-            is_default=row.is_default,
-            created_at=row.created_at,
-            updated_at=row.updated_at,
-        )
+        return from_owned(cls, "InvoiceTitle", record)
+
+
+@strawberry.type(description="The title as it was when the application was submitted.")
+class InvoiceTitleSnapshot:
+    kind: TitleKind = strawberry.field(description="A company or a person.")
+    invoice_type: InvoiceType = strawberry.field(description="The kind of VAT invoice.")
+    name: str = strawberry.field(description="Who the invoice is made out to.")
+    taxpayer_id: str | None = strawberry.field(description="The unified social credit code, for a company.")
+    registered_address: str | None = strawberry.field(description="Registered address (VAT special).")
+    registered_phone: str | None = strawberry.field(description="Registered phone (VAT special).")
+    bank_name: str | None = strawberry.field(description="Bank of the account (VAT special).")
+    bank_account: str | None = strawberry.field(description="Bank account number (VAT special).")
+
+    @classmethod
+    def from_snapshot(cls, value: dict[str, Any]) -> "InvoiceTitleSnapshot":
+        """The snapshot stored on the application."""
+        return from_snapshot(cls, TITLES, value)
 
 
 @strawberry.type(description="The result of creating or updating an invoice title.")

@@ -1,11 +1,10 @@
 """Monthly statements, their lines and what can be invoiced of them."""
 
 from datetime import date, datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from invoice_graph.db.queries.lines import LINE_ORDER
 from invoice_graph.domain.applications import (
     ApplicationStatus,
     StatementInvoiceStatus,
@@ -13,11 +12,13 @@ from invoice_graph.domain.applications import (
 )
 from invoice_graph.domain.billing import BillingMode, Channel, ExclusionReason, LinePayment, invoiceable_fen
 from invoice_graph.domain.months import Month
+from invoice_graph.domain.records import InvoiceableSums, LineRecord, StatementRecord
 from invoice_graph.domain.statements import ineligible_notice
 from invoice_graph.graphql.common import Money, Node
 from invoice_graph.graphql.context import Info
 from invoice_graph.graphql.ids import encode_id
 from invoice_graph.graphql.pagination import Connection, connection, page_request
+from invoice_graph.graphql.relations import build_application
 
 if TYPE_CHECKING:
     from invoice_graph.graphql.invoice_applications.types import InvoiceApplication
@@ -67,7 +68,7 @@ class StatementLine(Node):
     )
 
     @classmethod
-    def from_row(cls, row: Any) -> "StatementLine":
+    def from_record(cls, row: LineRecord) -> "StatementLine":
         """The line as shown to clients."""
         reason = ExclusionReason(row.ineligible_reason) if row.ineligible_reason else None
         payment = LinePayment(
@@ -93,7 +94,7 @@ class StatementLine(Node):
         )
 
 
-def _exclusions(root: Any) -> list[Exclusion]:
+def _exclusions(root: "MonthlyStatement") -> list[Exclusion]:
     # Made only when asked for: a partner's view of 600 statements does not ask.
     return [
         Exclusion(reason=reason, amount=Money.of_fen(getattr(root.row, column)))
@@ -122,10 +123,10 @@ class MonthlyStatement(Node):
     )
     account_id: strawberry.Private[int]
     application_id: strawberry.Private[int | None]
-    row: strawberry.Private[Any]
+    row: strawberry.Private[StatementRecord]
 
     @classmethod
-    def from_row(cls, row: Any) -> "MonthlyStatement":
+    def from_record(cls, row: StatementRecord) -> "MonthlyStatement":
         """The statement as shown to clients; the row carries its month's active application, if any."""
         status = ApplicationStatus(row.application_status) if row.application_status else None
         return cls(
@@ -159,12 +160,10 @@ class MonthlyStatement(Node):
         description="The active (not cancelled or rejected) application covering this month, if any."
     )
     async def application(self, info: Info) -> _LazyApplication | None:
-        from invoice_graph.graphql.invoice_applications.types import InvoiceApplication  # noqa: PLC0415 (cycle)
-
         if self.application_id is None:
             return None
         row = await info.context.loaders.applications_by_id.load((self.account_id, self.application_id))
-        return InvoiceApplication.from_row(row) if row else None
+        return build_application(row) if row else None
 
     @strawberry.field(description="The month's billing lines, in billing order.")
     async def lines(
@@ -184,8 +183,7 @@ class MonthlyStatement(Node):
         return connection(
             "line",
             rows,
-            LINE_ORDER,
-            StatementLine.from_row,
+            StatementLine.from_record,
             lambda: loaders.line_counts_by_statement.load(key),
         )
 
@@ -200,7 +198,7 @@ class InvoiceableTotals:
     total: Money = strawberry.field(description="Invoiceable total.")
 
     @classmethod
-    def from_row(cls, row: Any | None) -> "InvoiceableTotals":
+    def from_sums(cls, row: InvoiceableSums | None) -> "InvoiceableTotals":
         """Totals from a summed row; zero when nothing matched."""
         if row is None:
             return cls(months=[], cloud=Money.of_fen(0), market=Money.of_fen(0), total=Money.of_fen(0))

@@ -1,16 +1,22 @@
 """The limit and the one-default rule shared by titles and addresses."""
 
 from datetime import UTC, datetime
-from types import SimpleNamespace
 
 import pytest
 
-from invoice_graph.domain.defaults import becomes_default, check_keeps_a_default, check_room, successor_of
 from invoice_graph.domain.errors import DomainError, ErrorCode
+from invoice_graph.domain.owned_lists import (
+    Owned,
+    becomes_default,
+    check_keeps_a_default,
+    check_room,
+    successor_of,
+)
 
 
-def _item(item_id: int, day: int, *, is_default: bool = False) -> SimpleNamespace:
-    return SimpleNamespace(id=item_id, created_at=datetime(2026, 1, day, tzinfo=UTC), is_default=is_default)
+def _item(item_id: int, day: int, *, is_default: bool = False) -> Owned[str]:
+    created = datetime(2026, 1, day, tzinfo=UTC)
+    return Owned(1, item_id, "printed fields", is_default, created, created)
 
 
 def test_the_first_item_is_the_default_whatever_was_asked() -> None:

@@ -7,12 +7,12 @@ import chinese_calendar
 import httpx
 import pytest
 
-from invoice_graph import health
 from invoice_graph.app import create_app
 from invoice_graph.config import Settings
 from invoice_graph.db.engine import Database
 from invoice_graph.domain.holiday_schedule import EMPTY_SCHEDULE
 from invoice_graph.domain.workdays import today_cst, use_holiday_schedule
+from invoice_graph.http import health
 from tests.graphql.conftest import Api
 
 

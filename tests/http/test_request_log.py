@@ -1,13 +1,11 @@
-"""One log line per request, and how it looks in production (JSON) and on a terminal."""
+"""One log line per request (http/request_log.py), and client mistakes logged at INFO, faults at ERROR."""
 
-import json
 import logging
 
 import pytest
 
 from invoice_graph.domain.viewer import Role
 from invoice_graph.graphql.accounts.types import Viewer
-from invoice_graph.logging_setup import ConsoleFormatter, JsonFormatter
 from tests.graphql.conftest import Api
 
 ACCOUNTS = "query AccountList { viewer { role accounts(first: 5) { totalCount } } }"
@@ -56,36 +54,6 @@ async def test_a_request_id_that_is_not_plain_is_replaced(api: Api, caplog: pyte
     [record] = _request_lines(caplog)
     assert record.__dict__["fields"]["outcome"] == "UNAUTHENTICATED"
     assert response.json()["errors"][0]["extensions"]["requestId"] == response.headers["x-request-id"]
-
-
-def _record(message: str, **fields: object) -> logging.LogRecord:
-    record = logging.LogRecord("invoice_graph.requests", logging.INFO, __file__, 1, message, None, None)
-    record.fields = fields
-    return record
-
-
-def test_json_lines_carry_every_field_and_no_secret() -> None:
-    record = _record("POST /graphql 200", request_id="abc", note="token igt_SECRETSECRET", sql_statements=3)
-
-    line = JsonFormatter().format(record)
-
-    entry = json.loads(line)
-    assert "\n" not in line
-    assert entry["level"] == "info"
-    assert entry["message"] == "POST /graphql 200"
-    assert entry["request_id"] == "abc"
-    assert entry["sql_statements"] == 3
-    assert "SECRET" not in line
-
-
-def test_console_lines_are_readable() -> None:
-    record = _record("POST /graphql 200", operation="AccountList", duration_ms=12.5)
-
-    line = ConsoleFormatter().format(record)
-
-    assert line.endswith(
-        "INFO    invoice_graph.requests: POST /graphql 200 operation=AccountList duration_ms=12.5"
-    )
 
 
 @pytest.mark.parametrize(

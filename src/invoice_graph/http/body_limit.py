@@ -1,8 +1,9 @@
 """Refuses request bodies over the configured size with 413, before anything parses them."""
 
-import json
-
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from invoice_graph.graphql.errors import RequestErrorCode
+from invoice_graph.http.errors import error_response
 
 
 class BodyTooLargeError(Exception):
@@ -22,7 +23,7 @@ class BodySizeLimit:
             return
         declared = dict(scope.get("headers", [])).get(b"content-length", b"")
         if declared.isdigit() and int(declared) > self.max_bytes:
-            await self._refuse(send)
+            await self._refuse(scope, receive, send)
             return
         received = 0
         started = False
@@ -44,27 +45,13 @@ class BodySizeLimit:
             await self.app(scope, counting_receive, tracking_send)
         except BodyTooLargeError:
             if not started:
-                await self._refuse(send)
+                await self._refuse(scope, receive, send)
 
-    async def _refuse(self, send: Send) -> None:
-        body = json.dumps(
-            {
-                "errors": [
-                    {
-                        "message": f"The request body is over {self.max_bytes} bytes: send less",
-                        "extensions": {"code": "PAYLOAD_TOO_LARGE"},
-                    }
-                ]
-            }
-        ).encode()
-        await send(
-            {
-                "type": "http.response.start",
-                "status": 413,
-                "headers": [
-                    (b"content-type", b"application/json"),
-                    (b"content-length", str(len(body)).encode()),
-                ],
-            }
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer 413 with the request id (BearerAuth or ObserveRequests put it in the scope)."""
+        response = error_response(
+            RequestErrorCode.PAYLOAD_TOO_LARGE,
+            f"The request body is over {self.max_bytes} bytes: send less",
+            request_id=scope.get("state", {}).get("request_id"),
         )
-        await send({"type": "http.response.body", "body": body})
+        await response(scope, receive, send)

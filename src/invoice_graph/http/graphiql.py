@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-ASSETS = Path(__file__).parent / "static" / "graphiql"
+ASSETS = Path(__file__).parent.parent / "static" / "graphiql"
 MOUNT_PATH = "/static/graphiql"
 
 _PAGE = """<!doctype html>

@@ -1,12 +1,18 @@
 """Bearer-token authentication in front of /graphql (SPEC section 6)."""
 
-import json
 import uuid
 
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from invoice_graph.db.engine import Database
+from invoice_graph.graphql.errors import RequestErrorCode
+from invoice_graph.http.errors import error_response
+from invoice_graph.services import Database
 from invoice_graph.services.tokens import authenticate
+
+UNAUTHENTICATED_MESSAGE = (
+    "Send a valid token: Authorization: Bearer <token> (see `invoice-graph tokens create`)"
+)
+_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="invoice_graph"'}
 
 
 def _header(scope: Scope, name: bytes) -> str | None:
@@ -45,35 +51,13 @@ class BearerAuth:
         scheme, _, secret = authorization.partition(" ")
         viewer = await authenticate(self.database, secret.strip()) if scheme.lower() == "bearer" else None
         if viewer is None:
-            await _unauthorized(send, state["request_id"])
+            response = error_response(
+                RequestErrorCode.UNAUTHENTICATED,
+                UNAUTHENTICATED_MESSAGE,
+                request_id=state["request_id"],
+                headers=_CHALLENGE,
+            )
+            await response(scope, receive, send)
             return
         state["viewer"] = viewer
         await self.app(scope, receive, send)
-
-
-_UNAUTHENTICATED = "Send a valid token: Authorization: Bearer <token> (see `invoice-graph tokens create`)"
-
-
-async def _unauthorized(send: Send, request_id: str) -> None:
-    body = json.dumps(
-        {
-            "errors": [
-                {
-                    "message": _UNAUTHENTICATED,
-                    "extensions": {"code": "UNAUTHENTICATED", "requestId": request_id},
-                }
-            ]
-        }
-    ).encode()
-    await send(
-        {
-            "type": "http.response.start",
-            "status": 401,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"www-authenticate", b'Bearer realm="invoice_graph"'),
-                (b"content-length", str(len(body)).encode()),
-            ],
-        }
-    )
-    await send({"type": "http.response.body", "body": body})

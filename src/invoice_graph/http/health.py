@@ -16,10 +16,9 @@ from sqlalchemy import text
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
-from invoice_graph.db.availability import is_database_unavailable
-from invoice_graph.db.engine import Database
 from invoice_graph.db.migrate import is_at_head
 from invoice_graph.domain.workdays import calendar_covers, today_cst
+from invoice_graph.services import Database, is_database_unavailable
 
 logger = logging.getLogger(__name__)
 
