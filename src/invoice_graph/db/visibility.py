@@ -9,8 +9,8 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, select, true
 
 from invoice_graph.db.tables import accounts
-from invoice_graph.domain.access import REACH
-from invoice_graph.domain.viewer import Reach, Viewer
+from invoice_graph.domain.access import REACH, Reach
+from invoice_graph.domain.viewer import Viewer
 
 
 def visible_accounts(viewer: Viewer) -> ColumnElement[bool]:

@@ -13,7 +13,16 @@ import enum
 from collections.abc import Mapping, Sequence
 
 from invoice_graph.domain.errors import DomainError, ErrorCode
-from invoice_graph.domain.viewer import Reach, Role, Viewer
+from invoice_graph.domain.viewer import Role, Viewer
+
+
+class Reach(enum.Enum):
+    """Which accounts a viewer sees (REACH gives each role's)."""
+
+    OWN_ACCOUNT = "OWN_ACCOUNT"
+    MANAGED_ACCOUNTS = "MANAGED_ACCOUNTS"
+    ALL_ACCOUNTS = "ALL_ACCOUNTS"
+
 
 REACH: Mapping[Role, Reach] = {
     Role.CUSTOMER: Reach.OWN_ACCOUNT,

@@ -12,14 +12,6 @@ class Role(enum.StrEnum):
     FINANCE = "FINANCE"
 
 
-class Reach(enum.Enum):
-    """Which accounts a viewer sees (the table `access.REACH` gives each role's)."""
-
-    OWN_ACCOUNT = "OWN_ACCOUNT"
-    MANAGED_ACCOUNTS = "MANAGED_ACCOUNTS"
-    ALL_ACCOUNTS = "ALL_ACCOUNTS"
-
-
 @dataclass(frozen=True, slots=True)
 class Viewer:
     """The authenticated caller of a request.

@@ -51,11 +51,12 @@ def created(
     Raises:
         BadUserInputError: for a malformed account ID.
     """
+    account = decode_id(account_id, expected="Account").account_id
     return owned_lists.create_item(
         info.context.database,
         owned,
         viewer=info.context.viewer,
-        account_id=decode_id(account_id, expected="Account").account_id,
+        account_id=account,
         value=value,
         is_default=is_default,
     )
@@ -70,14 +71,14 @@ def updated(
         BadUserInputError: for a malformed ID or one of another type.
     """
     gid = decode_id(id, expected=type_name)
+    item = {"account_id": gid.account_id, "item_id": gid.row_id}
     return owned_lists.update_item(
         info.context.database,
         owned,
         viewer=info.context.viewer,
-        account_id=gid.account_id,
-        item_id=gid.row_id,
         changes=changes,
         is_default=is_default,
+        **item,
     )
 
 

@@ -1,27 +1,40 @@
 """Strict scalars: Decimal accepts only two-decimal strings, Month only "YYYY-MM"."""
 
+from collections.abc import Callable
 from decimal import Decimal
+from typing import TypeVar
 
 import strawberry
 from strawberry.types.scalar import ScalarDefinition
 
-from invoice_graph.domain.money import CENT, InvalidAmountError, parse_amount
+from invoice_graph.domain.money import CENT, parse_amount
 from invoice_graph.domain.months import Month
 from invoice_graph.graphql.errors import BadUserInputError
+
+T = TypeVar("T")
 
 
 def _serialize_decimal(value: Decimal) -> str:
     return str(value.quantize(CENT))
 
 
-def _parse_decimal(value: object) -> Decimal:
-    # The built-in Decimal scalar accepts floats and NaN; money must be written as text.
-    if not isinstance(value, str):
-        raise BadUserInputError('Decimal values are strings with at most two decimals, e.g. "1234.50"')
-    try:
-        return parse_amount(value)
-    except InvalidAmountError as error:
-        raise BadUserInputError(str(error)) from error
+def _parser(parse: Callable[[str], T], expected: str) -> Callable[[object], T]:
+    """A scalar's parse_value: text only, parsed by `parse`; anything else is the client's mistake."""
+
+    def parse_value(value: object) -> T:
+        if not isinstance(value, str):
+            raise BadUserInputError(expected)
+        try:
+            return parse(value)
+        except ValueError as error:
+            raise BadUserInputError(str(error)) from error
+
+    return parse_value
+
+
+# The built-in Decimal scalar accepts floats and NaN; money must be written as text.
+_parse_decimal = _parser(parse_amount, 'Decimal values are strings with at most two decimals, e.g. "1234.50"')
+_parse_month = _parser(Month.parse, 'Month values are strings "YYYY-MM", e.g. "2026-10"')
 
 
 STRICT_DECIMAL = strawberry.scalar(
@@ -30,15 +43,6 @@ STRICT_DECIMAL = strawberry.scalar(
     serialize=_serialize_decimal,
     parse_value=_parse_decimal,
 )
-
-
-def _parse_month(value: object) -> Month:
-    if not isinstance(value, str):
-        raise BadUserInputError('Month values are strings "YYYY-MM", e.g. "2026-10"')
-    try:
-        return Month.parse(value)
-    except ValueError as error:
-        raise BadUserInputError(str(error)) from error
 
 
 MONTH = strawberry.scalar(

@@ -6,6 +6,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from invoice_graph.graphql.errors import RequestErrorCode
 from invoice_graph.http.errors import error_response
+from invoice_graph.http.middleware import HttpMiddleware
 from invoice_graph.services import Database
 from invoice_graph.services.tokens import authenticate
 
@@ -30,17 +31,14 @@ def _is_ide_page(scope: Scope) -> bool:
     )
 
 
-class BearerAuth:
+class BearerAuth(HttpMiddleware):
     """Answers 401 to requests without a live token; puts the viewer and a request id in the scope."""
 
     def __init__(self, app: ASGIApp, database: Database) -> None:
-        self.app = app
+        super().__init__(app)
         self.database = database
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         state = scope.setdefault("state", {})
         # ObserveRequests (request_log.py) usually assigned it already.
         state.setdefault("request_id", _header(scope, b"x-request-id") or uuid.uuid4().hex)

@@ -4,23 +4,21 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from invoice_graph.graphql.errors import RequestErrorCode
 from invoice_graph.http.errors import error_response
+from invoice_graph.http.middleware import HttpMiddleware
 
 
 class BodyTooLargeError(Exception):
     """The body grew past the limit while it was being read."""
 
 
-class BodySizeLimit:
+class BodySizeLimit(HttpMiddleware):
     """An ASGI wrapper answering 413 to bodies over `max_bytes` (declared or actually sent)."""
 
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
-        self.app = app
+        super().__init__(app)
         self.max_bytes = max_bytes
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         declared = dict(scope.get("headers", [])).get(b"content-length", b"")
         if declared.isdigit() and int(declared) > self.max_bytes:
             await self._refuse(scope, receive, send)

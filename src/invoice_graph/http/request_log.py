@@ -23,6 +23,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from invoice_graph.graphql.errors import RequestErrorCode
 from invoice_graph.http import metrics
 from invoice_graph.http.errors import error_response
+from invoice_graph.http.middleware import HttpMiddleware
 from invoice_graph.http.status import code_of_status, status_of
 from invoice_graph.services import is_database_unavailable
 
@@ -118,18 +119,15 @@ def _request_id(scope: Scope) -> str:
     return uuid.uuid4().hex
 
 
-class ObserveRequests:
+class ObserveRequests(HttpMiddleware):
     """ASGI middleware: request id, timing, SQL count, metrics, a log line, 503 on database outage
     or when the request's deadline passes."""
 
     def __init__(self, app: ASGIApp, *, deadline_seconds: float | None = None) -> None:
-        self.app = app
+        super().__init__(app)
         self.deadline_seconds = deadline_seconds
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
+    async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
         state = scope.setdefault("state", {})
         record = RequestRecord(request_id=_request_id(scope))
         state["request_id"] = record.request_id

@@ -1,7 +1,9 @@
 """Set-based SQL behind the billing import and statement generation."""
 
 import io
+from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -127,6 +129,39 @@ async def copy_to_staging(*, connection: AsyncConnection, copy_text: bytes) -> N
     )
 
 
+# Each conflict check: its query, the field at fault, and what to tell the user about a row.
+_CONFLICTS: tuple[tuple[str, str, Callable[[Any], str]], ...] = (
+    (
+        _CHANGED_IN_FILE,
+        "line_id",
+        lambda row: f"{row.line_id!r} appears again in the file with other content",
+    ),
+    (
+        _CHANGED_SINCE,
+        "line_id",
+        lambda row: (
+            f"{row.line_id!r} was imported before with other content; lines cannot change once imported"
+        ),
+    ),
+    (
+        _INTO_GENERATED_MONTH,
+        "billed_on",
+        lambda row: (
+            f"the statement of {Month.of(row.month)} is already generated; new lines cannot be added to it"
+        ),
+    ),
+    (
+        _RENAMED_IN_FILE,
+        "account_name",
+        lambda row: (
+            f"account {row.account_number!r} is named {row.account_name!r} here but {row.first_name!r} "
+            f"on line {row.first_row}; an account has one name: write the same account_name on each of "
+            "its lines"
+        ),
+    ),
+)
+
+
 async def find_conflicts(*, connection: AsyncConnection) -> list[RowProblem]:
     """Rows that clash with each other, with lines imported before, or with generated months.
 
@@ -135,37 +170,11 @@ async def find_conflicts(*, connection: AsyncConnection) -> list[RowProblem]:
     """
     await connection.execute(text("CREATE INDEX ON import_lines (line_id)"))
     await connection.execute(text("ANALYZE import_lines"))
-    problems = [
-        RowProblem(row.row_number, "line_id", f"{row.line_id!r} appears again in the file with other content")
-        for row in await connection.execute(text(_CHANGED_IN_FILE))
+    return [
+        RowProblem(row.row_number, field, explain(row))
+        for query, field, explain in _CONFLICTS
+        for row in await connection.execute(text(query))
     ]
-    problems += [
-        RowProblem(
-            row.row_number,
-            "line_id",
-            f"{row.line_id!r} was imported before with other content; lines cannot change once imported",
-        )
-        for row in await connection.execute(text(_CHANGED_SINCE))
-    ]
-    problems += [
-        RowProblem(
-            row.row_number,
-            "billed_on",
-            f"the statement of {Month.of(row.month)} is already generated; new lines cannot be added to it",
-        )
-        for row in await connection.execute(text(_INTO_GENERATED_MONTH))
-    ]
-    problems += [
-        RowProblem(
-            row.row_number,
-            "account_name",
-            f"account {row.account_number!r} is named {row.account_name!r} here but {row.first_name!r} "
-            f"on line {row.first_row}; an account has one name: write the same account_name on each of "
-            "its lines",
-        )
-        for row in await connection.execute(text(_RENAMED_IN_FILE))
-    ]
-    return problems
 
 
 async def upsert_accounts(*, connection: AsyncConnection) -> int:
