@@ -11,8 +11,8 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from invoice_graph import metrics
 from invoice_graph.db.engine import Database
+from invoice_graph.http import metrics
 from invoice_graph.services.statements import GenerationResult, generate_due_statements
 
 logger = logging.getLogger(__name__)

@@ -4,9 +4,9 @@ import asyncpg
 import pytest
 from sqlalchemy import exc
 
-from invoice_graph import metrics
 from invoice_graph.db.availability import is_database_unavailable
-from invoice_graph.request_log import operation_name, outcome_of
+from invoice_graph.http import metrics
+from invoice_graph.http.request_log import operation_name, outcome_of
 
 
 @pytest.mark.parametrize(
