@@ -1,22 +1,13 @@
 """Typed records out of SQL: a SELECT built from a record's fields, and rows made into records."""
 
 from collections.abc import Iterable, Mapping
-from dataclasses import fields
 from typing import Any, TypeVar
 
 from sqlalchemy import ColumnElement, FromClause, Select, select
 
+from invoice_graph.domain.records import field_names
+
 R = TypeVar("R")
-
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
-
-
-def field_names(record: type) -> tuple[str, ...]:
-    """The record's field names, in order (read once per record type)."""
-    names = _FIELD_NAMES.get(record)
-    if names is None:
-        names = _FIELD_NAMES[record] = tuple(field.name for field in fields(record))
-    return names
 
 
 def record_columns(

@@ -5,11 +5,12 @@ configurations, and db/queries/owned_lists.py and services/owned_lists.py work o
 """
 
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from invoice_graph.domain.errors import DomainError, ErrorCode
+from invoice_graph.domain.records import field_names
 
 V = TypeVar("V")  # the printed fields of an item: a Title or an Address
 C = TypeVar("C")  # the changes an update makes to them
@@ -43,7 +44,7 @@ class OwnedKind(Generic[V, C]):
     @property
     def field_names(self) -> tuple[str, ...]:
         """The printed fields, in order: the columns, the snapshot keys and the GraphQL fields."""
-        return tuple(field.name for field in fields(self.value_type))  # type: ignore[arg-type]
+        return field_names(self.value_type)
 
     def values(self, value: V) -> dict[str, Any]:
         """Printed fields as stored: texts, enums by their names, None for what is left out."""

@@ -4,9 +4,19 @@ Queries build their SELECT from a record's fields (`db/records.py`), so a record
 positionally and mypy checks every attribute a caller reads.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+
+
+def field_names(record: type) -> tuple[str, ...]:
+    """A dataclass's field names, in order (read once per class: rows and records are hot paths)."""
+    names = _FIELD_NAMES.get(record)
+    if names is None:
+        names = _FIELD_NAMES[record] = tuple(field.name for field in fields(record))
+    return names
 
 
 @dataclass(frozen=True, slots=True)

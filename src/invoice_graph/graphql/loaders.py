@@ -17,7 +17,6 @@ from invoice_graph.domain.records import (
     StatementRecord,
 )
 from invoice_graph.domain.titles import TitleRecord
-from invoice_graph.services import owned_lists
 from invoice_graph.services.reader import InvoiceableKey, LinePageKey, PageKey, Reader
 
 
@@ -25,7 +24,6 @@ class Loaders:
     """The loaders of one request; built with its context, so nothing is cached across requests."""
 
     def __init__(self, reader: Reader) -> None:
-        database = reader.database
         self.reader = reader
         self.visible_accounts_by_id: DataLoader[int, AccountRecord | None] = DataLoader(
             reader.visible_accounts_by_id
@@ -67,11 +65,7 @@ class Loaders:
         )
         self.invoice_setup_by_account: DataLoader[int, InvoiceSetup] = DataLoader(reader.invoice_setup)
 
-        async def titles(account_ids: list[int]) -> list[list[TitleRecord]]:
-            return await owned_lists.list_titles_by_account_ids(database, account_ids=account_ids)
-
-        async def addresses(account_ids: list[int]) -> list[list[AddressRecord]]:
-            return await owned_lists.list_addresses_by_account_ids(database, account_ids=account_ids)
-
-        self.titles_by_account: DataLoader[int, list[TitleRecord]] = DataLoader(titles)
-        self.addresses_by_account: DataLoader[int, list[AddressRecord]] = DataLoader(addresses)
+        self.titles_by_account: DataLoader[int, list[TitleRecord]] = DataLoader(reader.titles_by_account)
+        self.addresses_by_account: DataLoader[int, list[AddressRecord]] = DataLoader(
+            reader.addresses_by_account
+        )

@@ -1,12 +1,12 @@
 """What the GraphQL types of titles and addresses share: built from a record's printed fields."""
 
 from collections.abc import Awaitable, Callable
-from dataclasses import asdict
 from typing import Any, TypeVar
 
 import strawberry
 
 from invoice_graph.domain.owned_lists import Owned, OwnedKind
+from invoice_graph.domain.records import field_names
 from invoice_graph.graphql.context import Info
 from invoice_graph.graphql.ids import decode_id, encode_id
 from invoice_graph.services import owned_lists
@@ -16,11 +16,15 @@ T = TypeVar("T")
 V = TypeVar("V")
 
 
+def _fields_of(value: object) -> dict[str, Any]:
+    return {name: getattr(value, name) for name in field_names(type(value))}
+
+
 def from_owned(cls: Callable[..., T], type_name: str, item: Owned[Any]) -> T:
     """The GraphQL object of a title or address: its ID, printed fields and bookkeeping."""
     return cls(
         id=strawberry.ID(encode_id(type_name, item.account_id, item.id)),
-        **asdict(item.value),
+        **_fields_of(item.value),
         is_default=item.is_default,
         created_at=item.created_at,
         updated_at=item.updated_at,
@@ -30,7 +34,7 @@ def from_owned(cls: Callable[..., T], type_name: str, item: Owned[Any]) -> T:
 def from_snapshot(cls: Callable[..., T], kind: OwnedKind[Any, Any], snapshot: dict[str, Any]) -> T:
     """The GraphQL snapshot of a title or address stored on an application."""
     values = {name: snapshot.get(name) for name in kind.field_names}
-    return cls(**asdict(kind.from_values(values)))
+    return cls(**_fields_of(kind.from_values(values)))
 
 
 def value_of(kind: OwnedKind[T, Any], given: object) -> T:

@@ -2,8 +2,8 @@
 
 The entry points (accounts by id or number, the accounts list, the work queue across accounts)
 return only what the viewer sees, filtered in SQL by the access policy. The relations below an
-account (statements, lines, applications, events, setup) are keyed by accounts read through an
-entry point, which is the only way a GraphQL path reaches them.
+account (statements, lines, applications, events, setup, titles, addresses) are keyed by
+accounts read through an entry point, which is the only way a GraphQL path reaches them.
 
 Batch methods take a list of keys and return one value per key, in order (DataLoader's contract);
 keys that differ only in their arguments (filters, page sizes) are read together, one query per
@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from invoice_graph.db.engine import Database
 from invoice_graph.db.queries import accounts, application_lists, applications, lines, statements
+from invoice_graph.domain.addresses import AddressRecord
 from invoice_graph.domain.filters import ApplicationFilter, StatementFilter
 from invoice_graph.domain.paging import Page, PageRequest, empty_page
 from invoice_graph.domain.records import (
@@ -28,7 +29,9 @@ from invoice_graph.domain.records import (
     LineRecord,
     StatementRecord,
 )
+from invoice_graph.domain.titles import TitleRecord
 from invoice_graph.domain.viewer import Viewer
+from invoice_graph.services import owned_lists
 
 K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
@@ -205,3 +208,11 @@ class Reader:
         """How many titles and addresses each account has."""
         found = await self._read(applications.count_setup_by_account_ids, account_ids=account_ids)
         return [found.get(key, InvoiceSetup(0, 0)) for key in account_ids]
+
+    async def titles_by_account(self, account_ids: Sequence[int]) -> list[list[TitleRecord]]:
+        """Each account's titles, default first, then newest first."""
+        return await owned_lists.list_titles_by_account_ids(self.database, account_ids=account_ids)
+
+    async def addresses_by_account(self, account_ids: Sequence[int]) -> list[list[AddressRecord]]:
+        """Each account's addresses, default first, then newest first."""
+        return await owned_lists.list_addresses_by_account_ids(self.database, account_ids=account_ids)

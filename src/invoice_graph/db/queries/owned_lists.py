@@ -1,7 +1,7 @@
 """An account's invoice titles or addresses: one set of queries for either list."""
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
 from sqlalchemy import ColumnElement, Select, Table, func, select, update
@@ -18,24 +18,26 @@ _BOOKKEEPING = ("is_default", "created_at", "updated_at")
 
 @dataclass(frozen=True, slots=True)
 class OwnedTable(Generic[V]):
-    """Where a kind of list is stored."""
+    """Where a kind of list is stored, with its columns and SELECT built once."""
 
     kind: OwnedKind[V, Any]
     table: Table
+    columns: list[ColumnElement[Any]] = field(init=False)
+    """account_id, id, the printed fields and the bookkeeping, in that order."""
+    select: Select[Any] = field(init=False)
+    """Every item, default first, then newest first."""
 
-    def columns(self) -> list[ColumnElement[Any]]:
-        """account_id, id, the printed fields and the bookkeeping, in that order."""
+    def __post_init__(self) -> None:
         names = ("account_id", "id", *self.kind.field_names, *_BOOKKEEPING)
-        return [self.table.c[name] for name in names]
-
-    def select(self) -> Select[Any]:
-        """Every item, default first, then newest first."""
-        return select(*self.columns()).order_by(
+        columns = [self.table.c[name] for name in names]
+        ordered = select(*columns).order_by(
             self.table.c.is_default.desc(), self.table.c.created_at.desc(), self.table.c.id.desc()
         )
+        object.__setattr__(self, "columns", columns)  # frozen: set once, here
+        object.__setattr__(self, "select", ordered)
 
     def item(self, row: Any) -> Owned[V]:
-        """A row of `columns()` as an item."""
+        """A row of `columns` as an item."""
         names = self.kind.field_names
         values = self.kind.from_values(dict(zip(names, row[2 : 2 + len(names)], strict=True)))
         is_default, created_at, updated_at = row[2 + len(names) :]
@@ -60,7 +62,7 @@ async def lock_items_of_account(
     locked = select(accounts.c.id).where(accounts.c.id == account_id).with_for_update()
     if (await connection.execute(locked)).first() is None:
         return None
-    query = owned.select().where(owned.table.c.account_id == account_id)
+    query = owned.select.where(owned.table.c.account_id == account_id)
     return [owned.item(row) for row in await connection.execute(query)]
 
 
@@ -68,7 +70,7 @@ async def list_items_by_account_ids(
     *, connection: AsyncConnection, owned: OwnedTable[V], account_ids: Sequence[int]
 ) -> list[Owned[V]]:
     """The items of these accounts, each account's default first, then newest first."""
-    query = owned.select().where(owned.table.c.account_id.in_(account_ids))
+    query = owned.select.where(owned.table.c.account_id.in_(account_ids))
     return [owned.item(row) for row in await connection.execute(query)]
 
 
@@ -76,7 +78,7 @@ async def get_item(
     *, connection: AsyncConnection, owned: OwnedTable[V], account_id: int, item_id: int
 ) -> Owned[V] | None:
     """The account's item with this id, if it has one."""
-    row = (await connection.execute(owned.select().where(owned.mine(account_id, item_id)))).first()
+    row = (await connection.execute(owned.select.where(owned.mine(account_id, item_id)))).first()
     return owned.item(row) if row is not None else None
 
 
@@ -98,7 +100,7 @@ async def insert_item(
     *, connection: AsyncConnection, owned: OwnedTable[V], account_id: int, values: Mapping[str, Any]
 ) -> Owned[V]:
     """Save a new item of an account and return it."""
-    query = owned.table.insert().values(account_id=account_id, **values).returning(*owned.columns())
+    query = owned.table.insert().values(account_id=account_id, **values).returning(*owned.columns)
     return owned.item((await connection.execute(query)).one())
 
 
@@ -115,7 +117,7 @@ async def update_item(
         update(owned.table)
         .where(owned.mine(account_id, item_id))
         .values(**values, updated_at=func.now())
-        .returning(*owned.columns())
+        .returning(*owned.columns)
     )
     return owned.item((await connection.execute(query)).one())
 
