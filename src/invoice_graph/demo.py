@@ -12,6 +12,7 @@ import tempfile
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from invoice_graph.db.engine import Database
 from invoice_graph.domain.billing import BillingMode, Channel
@@ -64,34 +65,20 @@ class _Kind:
     delivered_on: date | None = None
 
 
+def _cloud(product: str, mode: BillingMode, base_fen: int, **shares: Any) -> _Kind:
+    """A kind of line the provider sells on its own cloud."""
+    return _Kind(product, CLOUD, PROVIDER, False, mode, base_fen, **shares)
+
+
 KINDS = (
-    _Kind("Cloud Server ECS", CLOUD, PROVIDER, False, SUBSCRIPTION, 128_800),
-    _Kind("Object Storage", CLOUD, PROVIDER, False, PAY_AS_YOU_GO, 23_417, voucher_pct=30),
-    _Kind("Cloud Database RDS", CLOUD, PROVIDER, False, SUBSCRIPTION, 86_050, coupon_pct=20),
-    _Kind(
-        "Dedicated Line",
-        CLOUD,
-        PROVIDER,
-        False,
-        SUBSCRIPTION,
-        50_000,
-        gift_pct=10,
-        delivered_on=LEGACY_DELIVERY,
-    ),
+    _cloud("Cloud Server ECS", SUBSCRIPTION, 128_800),
+    _cloud("Object Storage", PAY_AS_YOU_GO, 23_417, voucher_pct=30),
+    _cloud("Cloud Database RDS", SUBSCRIPTION, 86_050, coupon_pct=20),
+    _cloud("Dedicated Line", SUBSCRIPTION, 50_000, gift_pct=10, delivered_on=LEGACY_DELIVERY),
     _Kind("Market Security Image", MARKET, MARKET_SELLER, True, SUBSCRIPTION, 19_900),
     _Kind("BI Dashboard Suite", MARKET, MARKET_VENDOR, False, SUBSCRIPTION, 45_600, coupon_pct=10),
-    _Kind("Premium Support", CLOUD, PROVIDER, False, OTHER, 30_000, gift_pct=50),
-    _Kind(
-        "Cloud Server ECS (upgrade)",
-        CLOUD,
-        PROVIDER,
-        False,
-        SUBSCRIPTION,
-        64_321,
-        voucher_pct=10,
-        coupon_pct=15,
-        gift_pct=5,
-    ),
+    _cloud("Premium Support", OTHER, 30_000, gift_pct=50),
+    _cloud("Cloud Server ECS (upgrade)", SUBSCRIPTION, 64_321, voucher_pct=10, coupon_pct=15, gift_pct=5),
 )
 
 

@@ -1,12 +1,14 @@
 """What the GraphQL types of titles and addresses share: built from a record's printed fields."""
 
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from datetime import datetime
+from typing import Any, Self, TypeVar
 
 import strawberry
 
 from invoice_graph.domain.owned_lists import Owned, OwnedKind
 from invoice_graph.domain.records import field_names
+from invoice_graph.graphql.common import Node
 from invoice_graph.graphql.context import Info
 from invoice_graph.graphql.ids import decode_id, encode_id
 from invoice_graph.services import owned_lists
@@ -29,6 +31,20 @@ def from_owned(cls: Callable[..., T], type_name: str, item: Owned[Any]) -> T:
         created_at=item.created_at,
         updated_at=item.updated_at,
     )
+
+
+@strawberry.type(description="An item of an account's titles or addresses.")
+class OwnedItem(Node):
+    """What a title and an address show besides their printed fields; the type's name is its ID's."""
+
+    is_default: bool = strawberry.field(description="Whether new applications start with this one.")
+    created_at: datetime = strawberry.field(description="When it was created.")
+    updated_at: datetime = strawberry.field(description="When it was last changed.")
+
+    @classmethod
+    def from_record(cls, record: Owned[Any]) -> Self:
+        """The item as shown to clients."""
+        return from_owned(cls, cls.__name__, record)
 
 
 def from_snapshot(cls: Callable[..., T], kind: OwnedKind[Any, Any], snapshot: dict[str, Any]) -> T:
@@ -66,6 +82,11 @@ def created(
     )
 
 
+def _item(id: strawberry.ID, type_name: str) -> tuple[int, int]:
+    gid = decode_id(id, expected=type_name)
+    return gid.account_id, gid.row_id
+
+
 def updated(
     info: Info, owned: OwnedTable[V], id: strawberry.ID, type_name: str, changes: Any, is_default: bool | None
 ) -> Awaitable[Owned[V]]:
@@ -74,15 +95,16 @@ def updated(
     Raises:
         BadUserInputError: for a malformed ID or one of another type.
     """
-    gid = decode_id(id, expected=type_name)
-    item = {"account_id": gid.account_id, "item_id": gid.row_id}
+    database, viewer = info.context.database, info.context.viewer
+    account, item = _item(id, type_name)
     return owned_lists.update_item(
-        info.context.database,
+        database,
         owned,
-        viewer=info.context.viewer,
+        viewer=viewer,
+        account_id=account,
+        item_id=item,
         changes=changes,
         is_default=is_default,
-        **item,
     )
 
 
@@ -92,11 +114,6 @@ def deleted(info: Info, owned: OwnedTable[V], id: strawberry.ID, type_name: str)
     Raises:
         BadUserInputError: for a malformed ID or one of another type.
     """
-    gid = decode_id(id, expected=type_name)
-    return owned_lists.delete_item(
-        info.context.database,
-        owned,
-        viewer=info.context.viewer,
-        account_id=gid.account_id,
-        item_id=gid.row_id,
-    )
+    database, viewer = info.context.database, info.context.viewer
+    account, item = _item(id, type_name)
+    return owned_lists.delete_item(database, owned, viewer=viewer, account_id=account, item_id=item)

@@ -8,10 +8,15 @@ from datetime import date, datetime
 from typing import Any, Generic, TypeVar
 
 import strawberry
+from strawberry.annotation import StrawberryAnnotation
+from strawberry.extensions.field_extension import AsyncExtensionResolver, FieldExtension
+from strawberry.types.arguments import StrawberryArgument
+from strawberry.types.field import StrawberryField
 
 from invoice_graph.config import Settings
 from invoice_graph.domain.paging import Page, PageRequest
 from invoice_graph.domain.text import has_unstorable
+from invoice_graph.graphql.context import Info
 from invoice_graph.graphql.errors import BadUserInputError
 from invoice_graph.graphql.ids import MAX_ROW_ID
 
@@ -117,6 +122,38 @@ def page_request(
         last=last,
         before=decode_cursor(kind, before) if before is not None else None,
     )
+
+
+_PAGE_ARGUMENTS = (("first", int | None), ("after", str | None), ("last", int | None), ("before", str | None))
+
+
+class Paged(FieldExtension):
+    """A connection field's first/after/last/before, checked once and handed to its resolver as `page`.
+
+    The resolver takes `page: PageRequest` in their place; the schema shows the four arguments first,
+    then the resolver's own.
+    """
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+
+    def apply(self, field: StrawberryField) -> None:
+        own = [argument for argument in field.arguments if argument.python_name != "page"]
+        paging = [
+            StrawberryArgument(
+                python_name=name, graphql_name=None, type_annotation=StrawberryAnnotation(kind), default=None
+            )
+            for name, kind in _PAGE_ARGUMENTS
+        ]
+        field.arguments = [*paging, *own]
+
+    async def resolve_async(
+        self, next_: AsyncExtensionResolver, source: Any, info: Info, **kwargs: Any
+    ) -> Any:
+        """Raises BadUserInputError for arguments page_request refuses, before the resolver runs."""
+        sizes = {name: kwargs.pop(name) for name, _ in _PAGE_ARGUMENTS}
+        page = page_request(self.kind, **sizes, settings=info.context.settings)
+        return await next_(source, info, page=page, **kwargs)
 
 
 @strawberry.type(description="Where a page sits in its list.")

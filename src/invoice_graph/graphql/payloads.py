@@ -3,11 +3,23 @@
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
+import strawberry
+
 from invoice_graph.domain.errors import DomainError, InvalidInputError
-from invoice_graph.graphql.user_errors import user_errors
+from invoice_graph.graphql.user_errors import UserError, user_errors
+
+
+@strawberry.type(description="What every mutation answers: its result field, and why it was refused.")
+class Payload:
+    """The base of mutation payloads; each adds its result field, null when the mutation was refused."""
+
+    user_errors: list[UserError] = strawberry.field(
+        description="Why the mutation was refused; empty when it succeeded."
+    )
+
 
 T = TypeVar("T")
-P = TypeVar("P")
+P = TypeVar("P", bound=Payload)
 
 
 async def payload_of(

@@ -10,6 +10,7 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.types import ExecutionContext
 
 from invoice_graph.domain.applications import ApplicationStatus
+from invoice_graph.domain.paging import PageRequest
 from invoice_graph.graphql.accounts.types import Account, Viewer
 from invoice_graph.graphql.common import Node
 from invoice_graph.graphql.context import Info
@@ -21,7 +22,7 @@ from invoice_graph.graphql.invoice_applications.types import InvoiceApplication
 from invoice_graph.graphql.limits import QueryLimits
 from invoice_graph.graphql.mutations import Mutation
 from invoice_graph.graphql.nodes import resolve_node
-from invoice_graph.graphql.pagination import Connection
+from invoice_graph.graphql.pagination import Connection, Paged
 from invoice_graph.graphql.scalars import SCALAR_MAP
 from invoice_graph.graphql.statements.types import MonthlyStatement, StatementLine
 
@@ -48,14 +49,14 @@ class Query:
         row = await info.context.loaders.visible_accounts_by_number.load(account_number)
         return Account.from_record(row) if row else None
 
-    @strawberry.field(description="Applications the viewer may see across accounts (the finance work queue).")
+    @strawberry.field(
+        description="Applications the viewer may see across accounts (the finance work queue).",
+        extensions=[Paged("application")],
+    )
     async def invoice_applications(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        page: PageRequest,
         status: Annotated[
             list[ApplicationStatus] | None,
             strawberry.argument(description="Only applications in these statuses."),
@@ -64,9 +65,7 @@ class Query:
             bool | None, strawberry.argument(description="Only overdue (true) or not overdue (false) ones.")
         ] = None,
     ) -> Connection[InvoiceApplication]:
-        return await work_queue(
-            info, first=first, after=after, last=last, before=before, statuses=status, overdue=overdue
-        )
+        return await work_queue(info, page, statuses=status, overdue=overdue)
 
 
 class Schema(strawberry.Schema):

@@ -13,7 +13,7 @@ distinct set of arguments.
 from collections import defaultdict
 from collections.abc import Awaitable, Callable, Hashable, Sequence
 from datetime import date
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from invoice_graph.db.engine import Database
 from invoice_graph.db.queries import accounts, application_lists, applications, lines, statements
@@ -63,6 +63,17 @@ def _aligned(keys: Sequence[K], found: dict[K, V]) -> list[V | None]:
     return [found.get(key) for key in keys]
 
 
+class _AccountRow(Protocol):
+    @property
+    def account_id(self) -> int: ...
+
+    @property
+    def id(self) -> int: ...
+
+
+A = TypeVar("A", bound=_AccountRow)
+
+
 class Reader:
     """What one viewer reads; every read takes its own connection (sibling fields run concurrently)."""
 
@@ -107,6 +118,13 @@ class Reader:
         return await self._read(application_lists.count_visible_applications, viewer=self.viewer, where=where)
 
     # Relations of accounts the viewer sees.
+
+    async def _by_account_and_id(
+        self, query: Callable[..., Awaitable[Sequence[A]]], keys: Sequence[tuple[int, int]]
+    ) -> list[A | None]:
+        """The row of each (account, id) key, if any."""
+        found = await self._read(query, keys=keys)
+        return _aligned(keys, {(record.account_id, record.id): record for record in found})
 
     async def _pages_by_account(
         self, query: Callable[..., Awaitable[dict[tuple[Any, ...], Page[R]]]], keys: Sequence[PageKey[F]]
@@ -156,8 +174,7 @@ class Reader:
 
     async def statements_by_id(self, keys: Sequence[tuple[int, int]]) -> list[StatementRecord | None]:
         """The statement of each (account, id), if any."""
-        found = await self._read(statements.list_statements_by_ids, keys=keys)
-        return _aligned(keys, {(record.account_id, record.id): record for record in found})
+        return await self._by_account_and_id(statements.list_statements_by_ids, keys)
 
     async def invoiceable(self, keys: Sequence[InvoiceableKey]) -> list[InvoiceableSums | None]:
         """What each account can still invoice of some months (all generated months for None)."""
@@ -191,13 +208,11 @@ class Reader:
 
     async def lines_by_id(self, keys: Sequence[tuple[int, int]]) -> list[LineRecord | None]:
         """The line of each (account, id), if any."""
-        found = await self._read(lines.list_lines_by_ids, keys=keys)
-        return _aligned(keys, {(record.account_id, record.id): record for record in found})
+        return await self._by_account_and_id(lines.list_lines_by_ids, keys)
 
     async def applications_by_id(self, keys: Sequence[tuple[int, int]]) -> list[ApplicationRecord | None]:
         """The application of each (account, id), if any."""
-        found = await self._read(applications.list_applications_by_ids, keys=keys)
-        return _aligned(keys, {(record.account_id, record.id): record for record in found})
+        return await self._by_account_and_id(applications.list_applications_by_ids, keys)
 
     async def events_by_application(self, keys: Sequence[tuple[int, int]]) -> list[list[EventRecord]]:
         """The events of each (account, application id), oldest first."""

@@ -39,26 +39,30 @@ def hash_token(secret: str) -> str:
     return hashlib.sha256(secret.encode()).hexdigest()
 
 
+# What each role's token is scoped to, said when a command gives the wrong scope.
+_SCOPE_RULES = {
+    Role.CUSTOMER: "a customer token needs --account and no --partner",
+    Role.PARTNER: "a partner token needs --partner and no --account",
+    Role.FINANCE: "a finance token takes neither --account nor --partner",
+}
+
+
 async def _scope(
     database: Database, role: Role, account_number: str | None, partner_code: str | None
 ) -> tuple[int | None, int | None]:
+    if (bool(account_number), bool(partner_code)) != (role is Role.CUSTOMER, role is Role.PARTNER):
+        raise TokenScopeError(_SCOPE_RULES[role])
     async with database.read() as connection:
-        if role is Role.CUSTOMER:
-            if not account_number or partner_code:
-                raise TokenScopeError("a customer token needs --account and no --partner")
+        if account_number:
             account_id = await queries.get_account_id(connection=connection, account_number=account_number)
             if account_id is None:
                 raise TokenScopeError(f"no account {account_number!r}: import its billing lines first")
             return account_id, None
-        if role is Role.PARTNER:
-            if not partner_code or account_number:
-                raise TokenScopeError("a partner token needs --partner and no --account")
+        if partner_code:
             partner_id = await queries.get_partner_id(connection=connection, code=partner_code)
             if partner_id is None:
                 raise TokenScopeError(f"no partner {partner_code!r}: import lines that name it first")
             return None, partner_id
-    if account_number or partner_code:
-        raise TokenScopeError("a finance token takes neither --account nor --partner")
     return None, None
 
 

@@ -16,41 +16,36 @@ GENERATION_LOCK = 7_401_200
 # Imports run one at a time: each checks its lines against all lines imported before.
 IMPORT_LOCK = 7_401_300
 
-STAGING_COLUMNS = (
-    "row_number",
-    "account_number",
-    "account_name",
-    "partner",
-    "line_id",
-    "month",
-    "billed_on",
-    "product",
-    "channel",
-    "seller",
-    "self_operated",
-    "billing_mode",
-    "delivered_on",
-    "amount_fen",
-    "voucher_fen",
-    "coupon_fen",
-    "gift_balance_fen",
-    "cash_fen",
-    "ineligible_reason",
-    "content_hash",
+# The staging table of one import: its columns and their types, in COPY order.
+_STAGING = (
+    ("row_number", "integer NOT NULL"),
+    ("account_number", "text NOT NULL"),
+    ("account_name", "text NOT NULL"),
+    ("partner", "text"),
+    ("line_id", "text NOT NULL"),
+    ("month", "date NOT NULL"),
+    ("billed_on", "date NOT NULL"),
+    ("product", "text NOT NULL"),
+    ("channel", "text NOT NULL"),
+    ("seller", "text NOT NULL"),
+    ("self_operated", "boolean NOT NULL"),
+    ("billing_mode", "text NOT NULL"),
+    ("delivered_on", "date"),
+    ("amount_fen", "bigint NOT NULL"),
+    ("voucher_fen", "bigint NOT NULL"),
+    ("coupon_fen", "bigint NOT NULL"),
+    ("gift_balance_fen", "bigint NOT NULL"),
+    ("cash_fen", "bigint NOT NULL"),
+    ("ineligible_reason", "text"),
+    ("content_hash", "text NOT NULL"),
 )
+STAGING_COLUMNS = tuple(name for name, _ in _STAGING)
 _LINE_COLUMNS = ", ".join(STAGING_COLUMNS[4:])
 
-_CREATE_STAGING = """
-CREATE TEMPORARY TABLE import_lines (
-    row_number integer NOT NULL, account_number text NOT NULL, account_name text NOT NULL,
-    partner text, line_id text NOT NULL, month date NOT NULL, billed_on date NOT NULL,
-    product text NOT NULL, channel text NOT NULL, seller text NOT NULL,
-    self_operated boolean NOT NULL, billing_mode text NOT NULL, delivered_on date,
-    amount_fen bigint NOT NULL, voucher_fen bigint NOT NULL, coupon_fen bigint NOT NULL,
-    gift_balance_fen bigint NOT NULL, cash_fen bigint NOT NULL, ineligible_reason text,
-    content_hash text NOT NULL
-) ON COMMIT DROP
-"""
+_CREATE_STAGING = (
+    f"CREATE TEMPORARY TABLE import_lines ({', '.join(f'{name} {kind}' for name, kind in _STAGING)}) "
+    "ON COMMIT DROP"
+)
 
 _CHANGED_IN_FILE = """
 SELECT s.row_number, s.line_id FROM import_lines s

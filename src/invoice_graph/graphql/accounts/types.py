@@ -7,6 +7,7 @@ import strawberry
 from invoice_graph.domain.applications import ApplicationStatus, StatementInvoiceStatus
 from invoice_graph.domain.filters import StatementFilter
 from invoice_graph.domain.months import Month
+from invoice_graph.domain.paging import PageRequest
 from invoice_graph.domain.records import AccountRecord
 from invoice_graph.domain.viewer import Role
 from invoice_graph.graphql.common import Node
@@ -21,7 +22,7 @@ from invoice_graph.graphql.invoice_applications.types import (
     InvoicePreview,
 )
 from invoice_graph.graphql.invoice_titles.types import InvoiceTitle
-from invoice_graph.graphql.pagination import Connection, connection, page_request
+from invoice_graph.graphql.pagination import Connection, Paged, connection
 from invoice_graph.graphql.relations import BUILDERS
 from invoice_graph.graphql.statements.types import InvoiceableTotals, MonthlyStatement
 
@@ -42,14 +43,13 @@ class Account(Node):
             account_id=row.id,
         )
 
-    @strawberry.field(description="Generated monthly statements, newest month first.")
+    @strawberry.field(
+        description="Generated monthly statements, newest month first.", extensions=[Paged("statement")]
+    )
     async def statements(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        page: PageRequest,
         from_: Annotated[
             Month | None, strawberry.argument(name="from", description="Earliest month.")
         ] = None,
@@ -58,9 +58,6 @@ class Account(Node):
             StatementInvoiceStatus | None, strawberry.argument(description="Only months in this state.")
         ] = None,
     ) -> Connection[MonthlyStatement]:
-        page = page_request(
-            "statement", first=first, after=after, last=last, before=before, settings=info.context.settings
-        )
         where = StatementFilter(
             from_month=from_.first_day if from_ else None,
             to_month=to.first_day if to else None,
@@ -102,22 +99,19 @@ class Account(Node):
     async def invoice_preview(self, info: Info, months: list[Month]) -> InvoicePreview:
         return await application_fields.preview_of(info, self.account_id, months)
 
-    @strawberry.field(description="The account's invoice applications, newest first.")
+    @strawberry.field(
+        description="The account's invoice applications, newest first.", extensions=[Paged("application")]
+    )
     async def invoice_applications(
         self,
         info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
+        page: PageRequest,
         status: Annotated[
             list[ApplicationStatus] | None,
             strawberry.argument(description="Only applications in these statuses."),
         ] = None,
     ) -> Connection[InvoiceApplication]:
-        return await application_fields.applications_of(
-            info, self.account_id, first=first, after=after, last=last, before=before, statuses=status
-        )
+        return await application_fields.applications_of(info, self.account_id, page, statuses=status)
 
     @strawberry.field(description="Who invoices can be made out to: the default first, then newest first.")
     async def invoice_titles(self, info: Info) -> list[InvoiceTitle]:
@@ -143,19 +137,10 @@ class Viewer:
         return Account.from_record(row) if row else None
 
     @strawberry.field(
-        description="Accounts this viewer may see: its own, a partner's customers, or all for finance."
+        description="Accounts this viewer may see: its own, a partner's customers, or all for finance.",
+        extensions=[Paged("account")],
     )
-    async def accounts(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[Account]:
-        page = page_request(
-            "account", first=first, after=after, last=last, before=before, settings=info.context.settings
-        )
+    async def accounts(self, info: Info, page: PageRequest) -> Connection[Account]:
         reader = info.context.loaders.reader
         rows = await reader.page_accounts(page)
         return connection("account", rows, Account.from_record, reader.count_accounts)

@@ -16,7 +16,7 @@ from invoice_graph.graphql.invoice_applications.types import (
     InvoiceEligibility,
     InvoicePreview,
 )
-from invoice_graph.graphql.pagination import Connection, connection, page_request
+from invoice_graph.graphql.pagination import Connection, connection
 from invoice_graph.graphql.statements.types import InvoiceableTotals
 from invoice_graph.graphql.user_errors import UserError
 from invoice_graph.services.applications import preview_application
@@ -57,26 +57,14 @@ def _filter(statuses: list[ApplicationStatus] | None, overdue: bool | None = Non
     )
 
 
-def _page(
-    info: Info, first: int | None, after: str | None, last: int | None, before: str | None
-) -> PageRequest:
-    return page_request(
-        "application", first=first, after=after, last=last, before=before, settings=info.context.settings
-    )
-
-
 async def applications_of(
     info: Info,
     account_id: int,
+    page: PageRequest,
     *,
-    first: int | None,
-    after: str | None,
-    last: int | None,
-    before: str | None,
     statuses: list[ApplicationStatus] | None,
 ) -> Connection[InvoiceApplication]:
     """An account's applications, newest first, through batched loaders."""
-    page = _page(info, first, after, last, before)
     where = _filter(statuses)
     loaders = info.context.loaders
     rows = await loaders.application_pages_by_account.load((account_id, where, page))
@@ -90,16 +78,12 @@ async def applications_of(
 
 async def work_queue(
     info: Info,
+    page: PageRequest,
     *,
-    first: int | None,
-    after: str | None,
-    last: int | None,
-    before: str | None,
     statuses: list[ApplicationStatus] | None,
     overdue: bool | None,
 ) -> Connection[InvoiceApplication]:
     """The applications the viewer may see across accounts, newest first."""
-    page = _page(info, first, after, last, before)
     where = _filter(statuses, overdue)
     reader = info.context.loaders.reader
     rows = await reader.page_applications(where, page)

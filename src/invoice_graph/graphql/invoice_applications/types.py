@@ -16,6 +16,7 @@ from invoice_graph.graphql.context import Info
 from invoice_graph.graphql.ids import encode_id
 from invoice_graph.graphql.invoice_addresses.types import InvoiceAddressSnapshot
 from invoice_graph.graphql.invoice_titles.types import InvoiceTitleSnapshot
+from invoice_graph.graphql.payloads import Payload
 from invoice_graph.graphql.relations import BUILDERS, build_account
 from invoice_graph.graphql.statements.types import InvoiceableTotals, MonthlyStatement
 from invoice_graph.graphql.user_errors import UserError
@@ -144,12 +145,9 @@ class InvoicePreview:
 
 
 @strawberry.type(description="The result of a mutation of an invoice application.")
-class InvoiceApplicationPayload:
+class InvoiceApplicationPayload(Payload):
     invoice_application: InvoiceApplication | None = strawberry.field(
         description="The application as it is now; null when the mutation was refused."
-    )
-    user_errors: list[UserError] = strawberry.field(
-        description="Why the mutation was refused; empty on success."
     )
 
 

@@ -12,12 +12,13 @@ from invoice_graph.domain.applications import (
 )
 from invoice_graph.domain.billing import BillingMode, Channel, ExclusionReason, LinePayment, invoiceable_fen
 from invoice_graph.domain.months import Month
+from invoice_graph.domain.paging import PageRequest
 from invoice_graph.domain.records import InvoiceableSums, LineRecord, StatementRecord
 from invoice_graph.domain.statements import ineligible_notice
 from invoice_graph.graphql.common import Money, Node
 from invoice_graph.graphql.context import Info
 from invoice_graph.graphql.ids import encode_id
-from invoice_graph.graphql.pagination import Connection, connection, page_request
+from invoice_graph.graphql.pagination import Connection, Paged, connection
 from invoice_graph.graphql.relations import build_application
 
 if TYPE_CHECKING:
@@ -165,18 +166,8 @@ class MonthlyStatement(Node):
         row = await info.context.loaders.applications_by_id.load((self.account_id, self.application_id))
         return build_application(row) if row else None
 
-    @strawberry.field(description="The month's billing lines, in billing order.")
-    async def lines(
-        self,
-        info: Info,
-        first: int | None = None,
-        after: str | None = None,
-        last: int | None = None,
-        before: str | None = None,
-    ) -> Connection[StatementLine]:
-        page = page_request(
-            "line", first=first, after=after, last=last, before=before, settings=info.context.settings
-        )
+    @strawberry.field(description="The month's billing lines, in billing order.", extensions=[Paged("line")])
+    async def lines(self, info: Info, page: PageRequest) -> Connection[StatementLine]:
         loaders = info.context.loaders
         key = (self.account_id, self.month.first_day)
         rows = await loaders.line_pages_by_statement.load((*key, page))
