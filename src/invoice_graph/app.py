@@ -1,8 +1,11 @@
-"""The ASGI application: /graphql (with GraphiQL), /healthz, /readyz and /metrics."""
+"""The ASGI application: /graphql (with GraphiQL), /healthz, /readyz, /metrics and /documents.
+
+Its lifespan also runs the statement schedule and, unless RUN_JOBS is false, the background jobs.
+"""
 
 import gc
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AsyncExitStack, asynccontextmanager
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
@@ -15,10 +18,13 @@ from invoice_graph.graphql.schema import schema
 from invoice_graph.graphql.view import GraphQLView
 from invoice_graph.http.auth import BearerAuth
 from invoice_graph.http.body_limit import BodySizeLimit
+from invoice_graph.http.downloads import download_route
 from invoice_graph.http.graphiql import graphiql_assets
 from invoice_graph.http.health import healthz, readiness_endpoint
 from invoice_graph.http.metrics import metrics_endpoint, track_pool
 from invoice_graph.http.request_log import ObserveRequests, count_statements
+from invoice_graph.jobs.handlers import HANDLERS
+from invoice_graph.jobs.runner import running_jobs
 from invoice_graph.scheduler import statement_schedule
 from invoice_graph.services import Database
 from invoice_graph.services.rate_limits import rate_limiter_from
@@ -39,7 +45,12 @@ def create_app(settings: Settings, database: Database) -> Starlette:
         # of every garbage collection (bench/RESULTS.md: about half the CPU of a partner view).
         gc.collect()
         gc.freeze()
-        async with statement_schedule(database, settings.statement_schedule_seconds):
+        async with AsyncExitStack() as background:
+            await background.enter_async_context(
+                statement_schedule(database, settings.statement_schedule_seconds)
+            )
+            if settings.run_jobs:  # off where `invoice-graph worker` processes run them instead
+                await background.enter_async_context(running_jobs(database, settings, HANDLERS))
             yield
 
     return Starlette(
@@ -47,6 +58,7 @@ def create_app(settings: Settings, database: Database) -> Starlette:
             Route("/healthz", healthz),
             Route("/readyz", readiness_endpoint(database)),
             Route("/metrics", metrics_endpoint(database, settings)),
+            download_route(database, settings),
             graphiql_assets(),
             Route(
                 "/graphql",

@@ -3,6 +3,7 @@
 Every command reads its settings from the environment. Without DATABASE_URL it uses the embedded
 PostgreSQL in DATA_DIR and brings its schema up to date itself; with DATABASE_URL it expects
 `invoice-graph migrate` to have been run (the server migrates on start either way).
+Background jobs run inside `serve` (unless RUN_JOBS is false) and in any number of `worker`s.
 """
 
 import asyncio
@@ -84,7 +85,7 @@ class _Typer(typer.Typer):
 app = _Typer(
     name="invoice-graph",
     cls=_Group,
-    help="Invoice Management backend: GraphQL API, billing import, statements and access tokens.",
+    help="Invoice Management backend: GraphQL API, background jobs, billing import, statements and tokens.",
     no_args_is_help=True,
     add_completion=False,
 )
@@ -214,7 +215,10 @@ def serve(
     ] = 1,
     demo: Annotated[bool, typer.Option("--demo", help="Load demo data and print a token per role.")] = False,
 ) -> None:
-    """Migrate the database and serve the GraphQL API at /graphql (with GraphiQL unless it is off)."""
+    """Migrate the database and serve the GraphQL API at /graphql (with GraphiQL unless it is off).
+
+    The server runs the background jobs too, unless RUN_JOBS is false.
+    """
     settings = _settings()
     listener = _listen(host, port)
     with listener, _database_url(settings) as url:
@@ -342,6 +346,42 @@ def server_app() -> "Starlette":
 def _exit_on_signal(signum: int, _frame: object) -> None:
     """Turn a termination signal into SystemExit with the shell's status for it."""
     raise SystemExit(128 + signum)
+
+
+@app.command()
+def worker() -> None:
+    """Run the background jobs (e-mails, webhooks, exports) until SIGTERM or Ctrl-C.
+
+    Any number of workers (and `serve` processes) share the jobs. Asked to stop, a worker takes no
+    new job and gives the running ones SHUTDOWN_GRACE_SECONDS to finish; a job cut short runs
+    again, here or elsewhere, once its lease (JOB_LEASE_SECONDS) has passed.
+    """
+    settings = _settings()
+    with _database_url(settings) as url:
+        _run(settings, url, lambda database: _work_jobs(database, settings))
+    typer.echo("The worker has stopped.")
+
+
+async def _work_jobs(database: Database, settings: Settings) -> None:
+    """Run jobs until SIGTERM or SIGINT, then stop them gracefully."""
+    # Imported here: the other commands need neither the jobs nor the metrics they count in.
+    from invoice_graph.jobs.handlers import HANDLERS  # noqa: PLC0415
+    from invoice_graph.jobs.runner import running_jobs  # noqa: PLC0415
+    from invoice_graph.logging_setup import configure_logging  # noqa: PLC0415
+
+    configure_logging(settings)
+    asked_to_stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(signum, asked_to_stop.set)
+    try:
+        async with running_jobs(database, settings, HANDLERS):
+            typer.echo(f"Running background jobs, {settings.job_concurrency} at a time; stop with Ctrl-C.")
+            await asked_to_stop.wait()
+            typer.echo("Stopping: waiting for the running jobs to finish.")
+    finally:
+        for signum in (signal.SIGTERM, signal.SIGINT):
+            loop.remove_signal_handler(signum)
 
 
 @app.command("migrate")

@@ -1,10 +1,13 @@
 """Settings, read once from the environment (prefix-free names such as DATABASE_URL)."""
 
+import contextlib
+import os
+import secrets
 from pathlib import Path
-from typing import Literal, Self
+from typing import Annotated, Literal, Self
 
 from pydantic import Field, PrivateAttr, SecretStr, field_validator, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from invoice_graph.domain.applications import InvoiceMedium
 from invoice_graph.domain.holiday_schedule import EMPTY_SCHEDULE, HolidaySchedule, parse_holiday_schedule
@@ -27,8 +30,11 @@ class Settings(BaseSettings):
     data_dir: Path = Path(".invoice_graph")
     database_pool_size: int = 10
     support_hotline: str = "400-028-9900"
-    # What invoices are printed on; PAPER is the only medium offered today.
-    invoice_medium: InvoiceMedium = InvoiceMedium.PAPER
+    # The media offered (a comma list in the environment, e.g. PAPER,ELECTRONIC); the first is the
+    # default when an application names none.
+    invoice_mediums: Annotated[list[InvoiceMedium], NoDecode] = Field(
+        default_factory=lambda: [InvoiceMedium.PAPER, InvoiceMedium.ELECTRONIC], min_length=1
+    )
     default_page_size: int = 20
     max_page_size: int = 100
     graphiql: bool = True
@@ -57,6 +63,34 @@ class Settings(BaseSettings):
     metrics_token: SecretStr | None = Field(default=None, min_length=16)
     _holiday_schedule: HolidaySchedule = PrivateAttr(default=EMPTY_SCHEDULE)
 
+    # E-invoices (SPEC section 9). Who the invoices are issued by, as printed on them.
+    seller_name: str = "云栈科技（演示）有限公司"
+    seller_taxpayer_id: str = "91330106MA2CFXXD7U"
+    seller_address: str = "浙江省杭州市西湖区文三路 90 号"
+    seller_phone: str = "0571-88880000"
+    seller_bank_name: str = "招商银行杭州高新支行"
+    seller_bank_account: str = "571909876510801"
+    # SMTP relay for invoice e-mails, e.g. smtp://user:password@host:587?starttls=true or
+    # smtps://host:465; unset: messages are written as .eml files to OUTBOX_DIR.
+    smtp_url: SecretStr | None = None
+    # A CA bundle to trust for the relay's certificate (a private relay); unset: the system's.
+    smtp_ca_file: Path | None = None
+    mail_from: str = "invoices@invoice-graph.localhost"
+    outbox_dir: Path = Path(".invoice_graph/outbox")
+    # Download links of invoice files: valid this long, signed with DOWNLOAD_LINK_SECRET (unset: a
+    # random secret per start, which any process of a multi-process deployment must share, so set it
+    # there), on PUBLIC_BASE_URL (unset: the request's own scheme and host).
+    download_link_ttl_seconds: int = Field(default=900, ge=10, le=7 * 24 * 3600)
+    download_link_secret: SecretStr | None = Field(default=None, min_length=16)
+    public_base_url: str | None = None
+
+    # Background jobs (SPEC section 12): `serve` runs them in-process unless RUN_JOBS is false;
+    # `invoice-graph worker` runs them alone. A job whose worker died runs again after its lease.
+    run_jobs: bool = True
+    job_poll_seconds: float = Field(default=1.0, gt=0, le=60)
+    job_lease_seconds: float = Field(default=300.0, ge=1, le=86_400)
+    job_concurrency: int = Field(default=4, ge=1, le=64)
+
     # Limits and abuse resistance (README "Limits and production settings"). Unset booleans
     # follow the environment: on in development and test, off in production.
     max_query_depth: int = Field(default=15, ge=1)  # GraphiQL's introspection query nests 15 deep
@@ -79,6 +113,38 @@ class Settings(BaseSettings):
     max_request_bytes: int = Field(default=1_000_000, ge=1024)
     cors_allow_origins: list[str] = Field(default_factory=list)
     statement_timeout_ms: int | None = Field(default=15_000, ge=0)
+
+    @field_validator("invoice_mediums", mode="before")
+    @classmethod
+    def _split_mediums(cls, value: object) -> object:
+        """INVOICE_MEDIUMS=PAPER,ELECTRONIC: a comma list, each offered once."""
+        if isinstance(value, str):
+            value = [item.strip().upper() for item in value.split(",") if item.strip()]
+        if isinstance(value, list) and len(set(value)) != len(value):
+            raise ValueError("INVOICE_MEDIUMS lists a medium twice")
+        return value
+
+    def download_link_key(self) -> bytes:
+        """The key download links are signed with: DOWNLOAD_LINK_SECRET, or without one a random
+        key kept in DATA_DIR, so every process on this machine signs alike (servers on several
+        machines must share DOWNLOAD_LINK_SECRET)."""
+        if self.download_link_secret is not None:
+            return self.download_link_secret.get_secret_value().encode()
+        path = self.data_dir / "download-link.key"
+        try:
+            return path.read_bytes()
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            key = secrets.token_bytes(32)
+            with contextlib.suppress(FileExistsError), path.open("xb") as file:
+                file.write(key)
+                os.chmod(path, 0o600)
+            return path.read_bytes()
+
+    @property
+    def default_medium(self) -> InvoiceMedium:
+        """The medium of an application that names none."""
+        return self.invoice_mediums[0]
 
     @field_validator("database_url")
     @classmethod

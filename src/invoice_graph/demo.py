@@ -14,13 +14,23 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
+from invoice_graph.config import Settings
 from invoice_graph.db.engine import Database
+from invoice_graph.db.queries.tokens import get_account_id
+from invoice_graph.domain.application_details import StatusChange
+from invoice_graph.domain.applications import Action, ApplicationStatus, InvoiceMedium
+from invoice_graph.domain.applying import ApplicationRequest
 from invoice_graph.domain.billing import BillingMode, Channel
 from invoice_graph.domain.billing_rows import COLUMNS
-from invoice_graph.domain.money import format_fen
+from invoice_graph.domain.money import format_fen, from_fen
 from invoice_graph.domain.months import Month, months_between
-from invoice_graph.domain.viewer import Role
+from invoice_graph.domain.titles import InvoiceType, Title, TitleKind
+from invoice_graph.domain.viewer import Role, Viewer
+from invoice_graph.services.application_status import change_application_status
+from invoice_graph.services.applications import apply_for_invoice, preview_application
 from invoice_graph.services.billing_import import import_billing_file
+from invoice_graph.services.invoice_documents import Issuer
+from invoice_graph.services.owned_lists import TITLE_TABLE, create_item, list_titles_by_account_ids
 from invoice_graph.services.statements import generate_due_statements
 from invoice_graph.services.tokens import CreatedToken, replace_labelled_token
 
@@ -190,4 +200,63 @@ async def load_demo(database: Database, *, now: datetime | None = None) -> DemoT
         path.write_text(demo_csv(instant), encoding="utf-8")
         await import_billing_file(database, path)
     await generate_due_statements(database, now=instant)
+    await _demo_e_invoice(database, demo_months(instant)[0])
     return await _replace_tokens(database)
+
+
+# The demo customer's e-invoice: applied for once (the idempotency key makes a reload replay it).
+_E_INVOICE_KEY = "demo-e-invoice"
+_E_INVOICE_NUMBER = "26330000000000000001"
+_DEMO_TITLE = Title(
+    kind=TitleKind.COMPANY,
+    invoice_type=InvoiceType.VAT_SPECIAL,
+    name="扬子机器人科技有限公司",
+    taxpayer_id="91440300MA5FTY8E3E",
+    registered_address="江苏省南京市江宁区天元中路 88 号",
+    registered_phone="025-52100000",
+    bank_name="中国银行南京江宁支行",
+    bank_account="470200000000088",
+)
+
+
+async def _demo_e_invoice(database: Database, month: Month) -> None:
+    """The customer D-1001's oldest month as an ELECTRONIC invoice, issued with its PDF and XML."""
+    async with database.read() as connection:
+        account_id = await get_account_id(connection=connection, account_number=ACCOUNTS[0][0])
+    if account_id is None:
+        return
+    # The demo acts as its own customer and finance, with no token of theirs.
+    customer = Viewer(role=Role.CUSTOMER, token_id=0, account_id=account_id)
+    (titles,) = await list_titles_by_account_ids(database, account_ids=[account_id])
+    title = titles[0] if titles else None
+    if title is None:
+        title = await create_item(
+            database, TITLE_TABLE, viewer=customer, account_id=account_id, value=_DEMO_TITLE, is_default=True
+        )
+    preview = await preview_application(database, viewer=customer, account_id=account_id, months=[month])
+    if not preview.months:  # applied for by an earlier load
+        return
+    request = ApplicationRequest(
+        account_id=account_id,
+        months=(month,),
+        title_id=title.id,
+        address_id=None,
+        confirmed_amount=from_fen(preview.cloud_fen + preview.market_fen),
+        accept_terms=True,
+        idempotency_key=_E_INVOICE_KEY,
+        medium=InvoiceMedium.ELECTRONIC,
+        emails=("finance@yangtze.example.com",),
+    )
+    application = await apply_for_invoice(
+        database, viewer=customer, request=request, offered=list(InvoiceMedium)
+    )
+    if application.status != ApplicationStatus.PENDING:
+        return
+    await change_application_status(
+        database,
+        viewer=Viewer(role=Role.FINANCE, token_id=0),
+        account_id=account_id,
+        application_id=application.id,
+        change=StatusChange(Action.ISSUE, invoice_numbers=(_E_INVOICE_NUMBER,)),
+        issuer=Issuer.from_settings(Settings()),
+    )

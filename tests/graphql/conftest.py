@@ -63,10 +63,14 @@ class Api:
             event.remove(engine, "before_cursor_execute", record)
 
 
+# What the test app signs download links with.
+LINK_SECRET = "test-download-link-secret"
+
+
 @pytest.fixture
 async def api(database: Database) -> AsyncIterator[Api]:
     """The application over the test database."""
-    app = create_app(Settings(environment="test"), database)
+    app = create_app(Settings(environment="test", download_link_secret=LINK_SECRET), database)
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as client:
         yield Api(client=client, database=database)

@@ -28,7 +28,7 @@ async def test_customers_and_partners_may_not_do_finances_work(api: Api, tmp_pat
     assert application["events"][0]["actorRole"] == "PARTNER"
     ref = {"id": application["id"]}
     finance_only = [
-        (ISSUE_INVOICE_APPLICATION, {"input": {**ref, "invoiceNumbers": ["1"]}}),
+        (ISSUE_INVOICE_APPLICATION, {"input": {**ref, "invoiceNumbers": ["00000001"]}}),
         (SHIP_INVOICE_APPLICATION, {"input": {**ref, "courier": "SF", "trackingNumber": "1"}}),
         (MARK_INVOICE_APPLICATION_DELIVERED, ref),
         (REJECT_INVOICE_APPLICATION, {"input": {**ref, "reason": "no"}}),

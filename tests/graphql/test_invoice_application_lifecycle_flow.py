@@ -122,10 +122,10 @@ async def test_the_consoles_whole_path_from_title_to_a_returned_invoice(api: Api
     issued = await mutate(
         api,
         ISSUE_INVOICE_APPLICATION,
-        {"input": {"id": second["id"], "invoiceNumbers": ["0001", "0002"]}},
+        {"input": {"id": second["id"], "invoiceNumbers": ["00000001", "00000002"]}},
         finance,
     )
-    assert issued["invoiceApplication"]["invoiceNumbers"] == ["0001", "0002"]
+    assert issued["invoiceApplication"]["invoiceNumbers"] == ["00000001", "00000002"]
     ship = {"id": second["id"], "courier": "SF Express", "trackingNumber": "SF123"}
     shipped = (await mutate(api, SHIP_INVOICE_APPLICATION, {"input": ship}, finance))["invoiceApplication"]
     assert (shipped["status"], shipped["courier"], shipped["trackingNumber"]) == (

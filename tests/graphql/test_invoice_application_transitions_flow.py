@@ -52,7 +52,7 @@ async def test_wrong_statuses_are_invalid_transitions(api: Api, tmp_path: Path) 
     # and a refused return goes back to where the application was
     second = (await mutate(api, APPLY_FOR_INVOICE, {"input": values}, customer))["invoiceApplication"]
     ref = {"id": second["id"]}
-    await mutate(api, ISSUE_INVOICE_APPLICATION, {"input": {**ref, "invoiceNumbers": ["9"]}}, finance)
+    await mutate(api, ISSUE_INVOICE_APPLICATION, {"input": {**ref, "invoiceNumbers": ["00000009"]}}, finance)
     await mutate(
         api, SHIP_INVOICE_APPLICATION, {"input": {**ref, "courier": "SF", "trackingNumber": "1"}}, finance
     )

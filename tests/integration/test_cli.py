@@ -5,10 +5,15 @@ still requests the async `database` fixture, which empties the tables before it.
 """
 
 import asyncio
+import os
 import re
 import shutil
+import signal
 import socket
+import subprocess
+import sys
 import tempfile
+import time
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -22,6 +27,7 @@ from typer.testing import CliRunner, Result
 from invoice_graph.cli import app
 from invoice_graph.db.embedded import start_embedded
 from invoice_graph.db.engine import Database
+from invoice_graph.db.queries.jobs import count_jobs_by_status, enqueue_job
 from invoice_graph.db.tables import accounts, billing_lines, statements
 from invoice_graph.demo import ACCOUNTS, KINDS, MONTHS, TOKEN_LABELS
 from invoice_graph.domain.viewer import Role, Viewer
@@ -417,3 +423,53 @@ def test_import_billing_off_a_terminal_prints_only_the_counts(url: str, tmp_path
     assert result.exit_code == 0, result.output
     assert result.stderr == ""
     assert result.stdout.startswith("Imported ")
+
+
+def _queue_unhandled_job(url: str) -> None:
+    """A job of a kind no handler takes: a worker that runs it marks it FAILED."""
+
+    async def work(database: Database) -> None:
+        async with database.transaction() as connection:
+            await enqueue_job(connection=connection, kind="no-such-kind", payload={})
+
+    run(url, work)
+
+
+def _failed_jobs(url: str) -> int:
+    async def work(database: Database) -> int:
+        async with database.read() as connection:
+            return (await count_jobs_by_status(connection=connection))["FAILED"]
+
+    return run(url, work)
+
+
+def test_worker_runs_jobs_until_sigterm_and_then_stops(url: str) -> None:
+    # given a queued job
+    _queue_unhandled_job(url)
+    environment = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "TEST_DATABASE_URL"}}
+    environment.update(DATABASE_URL=url, ENVIRONMENT="test", LOG_LEVEL="ERROR", JOB_POLL_SECONDS="0.1")
+    # when a worker runs
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from invoice_graph.cli import main; main()", "worker"],
+        env=environment,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while _failed_jobs(url) == 0:  # polling: the worker's only sign of work is the database
+            assert process.poll() is None, process.communicate()[1]
+            assert time.monotonic() < deadline, "the worker did not run the job"
+            time.sleep(0.1)
+        # and is asked to stop
+        process.send_signal(signal.SIGTERM)
+        out, err = process.communicate(timeout=30)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.communicate()
+    # then it ran the job, and stopped cleanly
+    assert process.returncode == 0, err
+    assert "Running background jobs" in out
+    assert "The worker has stopped." in out

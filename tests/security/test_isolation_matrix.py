@@ -198,6 +198,14 @@ CUSTOMER_MUTATIONS: dict[str, tuple[str, Any]] = {
         _mutation("requestInvoiceReturn", "input", "RequestInvoiceReturnInput"),
         lambda ids: {**RETURN, "id": ids["InvoiceApplication"]},
     ),
+    "requestInvoiceReversal": (
+        _mutation("requestInvoiceReversal", "input", "RequestInvoiceReversalInput"),
+        lambda ids: {"id": ids["InvoiceApplication"], "reason": "ISSUE_ERROR"},
+    ),
+    "resendInvoiceEmail": (
+        _mutation("resendInvoiceEmail", "input", "ResendInvoiceEmailInput"),
+        lambda ids: {"id": ids["InvoiceApplication"], "emails": ["evil@example.com"]},
+    ),
 }
 FINANCE_MUTATIONS: dict[str, tuple[str, Any]] = {
     "issueInvoiceApplication": (
@@ -222,6 +230,14 @@ FINANCE_MUTATIONS: dict[str, tuple[str, Any]] = {
     ),
     "rejectInvoiceReturn": (
         _mutation("rejectInvoiceReturn", "input", "RejectInvoiceReturnInput"),
+        lambda ids: {"id": ids["InvoiceApplication"], "reason": "no"},
+    ),
+    "confirmInvoiceReversal": (
+        _mutation("confirmInvoiceReversal", "input", "ConfirmInvoiceReversalInput"),
+        lambda ids: {"id": ids["InvoiceApplication"], "redInvoiceNumbers": ["87654321"]},
+    ),
+    "rejectInvoiceReversal": (
+        _mutation("rejectInvoiceReversal", "input", "RejectInvoiceReversalInput"),
         lambda ids: {"id": ids["InvoiceApplication"], "reason": "no"},
     ),
 }

@@ -86,7 +86,7 @@ def test_finished_applications_cannot_move_at_all() -> None:
 
 def test_issuing_needs_invoice_numbers_and_shipping_a_courier() -> None:
     with pytest.raises(InvalidInputError) as issued:
-        recorded(StatusChange(Action.ISSUE, invoice_numbers=("  ", "N1", "N1")))
+        recorded(StatusChange(Action.ISSUE, invoice_numbers=("  ", "12345678", "12345678")))
     assert [e.field for e in issued.value.errors] == [
         ["input", "invoiceNumbers", "0"],
         ["input", "invoiceNumbers", "2"],

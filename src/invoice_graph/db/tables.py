@@ -21,6 +21,7 @@ from sqlalchemy import (
     ForeignKeyConstraint,
     Identity,
     Index,
+    LargeBinary,
     MetaData,
     Table,
     Text,
@@ -269,7 +270,11 @@ class InvoiceApplication(SQLModel, table=True):
     market_fen: int = _fen()
     amount_fen: int = _fen()
     title: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
-    address: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
+    # The address of a PAPER invoice; ELECTRONIC ones are e-mailed to `emails` instead.
+    address: dict[str, Any] | None = Field(default=None, sa_column=Column(JSONB))
+    emails: list[str] = Field(
+        default_factory=list, sa_column=Column(ARRAY(Text), nullable=False, server_default="{}")
+    )
     remark: str | None = Field(default=None, sa_column=Column(Text))
     submitted_at: datetime | None = _now_column()
     due_by: date = Field(sa_column=Column(Date, nullable=False))
@@ -284,6 +289,12 @@ class InvoiceApplication(SQLModel, table=True):
     return_courier: str | None = Field(default=None, sa_column=Column(Text))
     return_tracking_number: str | None = Field(default=None, sa_column=Column(Text))
     status_before_return: str | None = Field(default=None, sa_column=Column(Text))
+    reversal_reason: str | None = Field(default=None, sa_column=Column(Text))
+    reversal_note: str | None = Field(default=None, sa_column=Column(Text))
+    status_before_reversal: str | None = Field(default=None, sa_column=Column(Text))
+    red_invoice_numbers: list[str] = Field(
+        default_factory=list, sa_column=Column(ARRAY(Text), nullable=False, server_default="{}")
+    )
     shipped_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
     idempotency_key: str | None = Field(default=None, sa_column=Column(Text))
     request_fingerprint: str | None = Field(default=None, sa_column=Column(Text))
@@ -340,6 +351,67 @@ class InvoiceApplicationEvent(SQLModel, table=True):
     note: str | None = Field(default=None, sa_column=Column(Text))
 
 
+def _of_application() -> ForeignKeyConstraint:
+    return ForeignKeyConstraint(
+        ["account_id", "application_id"],
+        ["invoice_applications.account_id", "invoice_applications.id"],
+    )
+
+
+class InvoiceDocument(SQLModel, table=True):
+    """An issued file of an e-invoice (SPEC section 9); a trigger refuses any change once written."""
+
+    __tablename__ = "invoice_documents"
+    __table_args__ = (
+        _of_application(),
+        UniqueConstraint("account_id", "invoice_number", "format"),
+        Index("ix_invoice_documents_application", "account_id", "application_id"),
+        CheckConstraint(_one_of("format", ("PDF", "XML")), name="format"),
+        CheckConstraint(_one_of("colour", ("BLUE", "RED")), name="colour"),
+        CheckConstraint("size_bytes = octet_length(content)", name="size_bytes"),
+    )
+
+    account_id: int = _account_key()
+    id: int | None = _id_column()
+    application_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    invoice_number: str = Field(sa_column=Column(Text, nullable=False))
+    format: str = Field(sa_column=Column(Text, nullable=False))
+    # BLUE: the invoice itself; RED: a red-letter invoice voiding it.
+    colour: str = Field(sa_column=Column(Text, nullable=False))
+    file_name: str = Field(sa_column=Column(Text, nullable=False))
+    content_type: str = Field(sa_column=Column(Text, nullable=False))
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+    sha256: str = Field(sa_column=Column(Text, nullable=False))
+    size_bytes: int = Field(sa_column=Column(BigInteger, nullable=False))
+    created_at: datetime | None = _now_column()
+
+
+class InvoiceEmailDelivery(SQLModel, table=True):
+    """One e-mail of an application's documents, and how its sending went."""
+
+    __tablename__ = "invoice_email_deliveries"
+    __table_args__ = (
+        _of_application(),
+        Index("ix_invoice_email_deliveries_application", "account_id", "application_id"),
+        CheckConstraint(_one_of("status", ("QUEUED", "SENT", "FAILED")), name="status"),
+        CheckConstraint(_one_of("colour", ("BLUE", "RED")), name="colour"),
+    )
+
+    account_id: int = _account_key()
+    id: int | None = _id_column()
+    application_id: int = Field(sa_column=Column(BigInteger, nullable=False))
+    # Which documents it carries: the invoices, or the red-letter ones that void them.
+    colour: str = Field(sa_column=Column(Text, nullable=False))
+    recipients: list[str] = Field(sa_column=Column(ARRAY(Text), nullable=False))
+    status: str = Field(sa_column=Column(Text, nullable=False, server_default="QUEUED"))
+    attempts: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default="0"))
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
+    # The Message-ID, the same on every attempt, so a receiver can tell a resent copy.
+    message_id: str = Field(sa_column=Column(Text, nullable=False))
+    queued_at: datetime | None = _now_column()
+    sent_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+
+
 class RateLimitBucket(SQLModel, table=True):
     """A token's leaky bucket of query cost, shared by every server process (graphql/limits.py)."""
 
@@ -353,6 +425,36 @@ class RateLimitBucket(SQLModel, table=True):
     # Whether the last request was let through (read back by the same UPSERT that decides it).
     accepted: bool = Field(sa_column=Column(Boolean, nullable=False))
     updated_at: datetime = Field(sa_column=Column(DateTime(timezone=True), nullable=False))
+
+
+class Job(SQLModel, table=True):
+    """A background job (SPEC section 12): written in the transaction of the change that causes it.
+
+    A worker claims a due job by setting `locked_until` (FOR UPDATE SKIP LOCKED); a job whose
+    worker died is claimed again once its lease has passed. A reference table: jobs name their
+    account in `payload` when they have one.
+    """
+
+    __tablename__ = "jobs"
+    __table_args__ = (
+        Index("ix_jobs_due", "run_at", postgresql_where=text("status = 'QUEUED'")),
+        CheckConstraint(_one_of("status", ("QUEUED", "DONE", "FAILED")), name="status"),
+    )
+
+    id: int | None = _id_column()
+    kind: str = Field(sa_column=Column(Text, nullable=False))
+    payload: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
+    status: str = Field(sa_column=Column(Text, nullable=False, server_default="QUEUED"))
+    attempts: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default="0"))
+    max_attempts: int = Field(sa_column=Column(BigInteger, nullable=False))
+    # When the job may run next: now for a new job, later after a failure (backoff with jitter).
+    run_at: datetime | None = _now_column()
+    # A claimed job's lease: while it runs no other worker takes it; past it, the job runs again.
+    locked_until: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    locked_by: str | None = Field(default=None, sa_column=Column(Text))
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime | None = _now_column()
+    finished_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
 
 
 def table(model: type[SQLModel]) -> Table:
@@ -373,3 +475,6 @@ invoice_applications = table(InvoiceApplication)
 invoice_application_months = table(InvoiceApplicationMonth)
 invoice_application_events = table(InvoiceApplicationEvent)
 rate_limit_buckets = table(RateLimitBucket)
+jobs = table(Job)
+invoice_documents = table(InvoiceDocument)
+invoice_email_deliveries = table(InvoiceEmailDelivery)

@@ -12,6 +12,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from email_validator import EmailNotValidError, validate_email
+
+from invoice_graph.domain.applications import InvoiceMedium
 from invoice_graph.domain.errors import DomainError, ErrorCode
 from invoice_graph.domain.money import format_fen, to_fen
 from invoice_graph.domain.months import CST, Month
@@ -19,6 +22,7 @@ from invoice_graph.domain.printing import check_printed_text, trimmed
 
 REMARK_MAX_LENGTH = 128
 IDEMPOTENCY_KEY_MAX_LENGTH = 128
+MAX_EMAILS = 5
 
 
 class EligibilityProblem(enum.StrEnum):
@@ -36,18 +40,23 @@ class ApplicationRequest:
     account_id: int
     months: tuple[Month, ...]
     title_id: int
-    address_id: int
+    address_id: int | None
     confirmed_amount: Decimal
     accept_terms: bool
     idempotency_key: str | None = None
     remark: str | None = None
+    # None: the server's default medium.
+    medium: InvoiceMedium | None = None
+    emails: tuple[str, ...] | None = None
 
     def fingerprint(self) -> str:
         """A hash of the normalised request, to tell a retry from a different request with the same key."""
         normal = {
             "months": sorted({str(month) for month in self.months}),
             "title": self.title_id,
-            "address": self.address_id,
+            "address": self.address_id if self.medium is not InvoiceMedium.ELECTRONIC else None,
+            "medium": self.medium,
+            "emails": sorted({email.strip().lower() for email in self.emails or ()}),
             "amount": str(self.confirmed_amount.quantize(Decimal("0.01"))),
             "terms": self.accept_terms,
             "remark": trimmed(self.remark),
@@ -179,6 +188,60 @@ def _not_found(found: bool, what: str, field: str) -> list[DomainError]:
     return [DomainError(ErrorCode.NOT_FOUND, message, ["input", field])]
 
 
+def _address_problems(address_id: int | None, found: bool) -> list[DomainError]:
+    if address_id is None:
+        message = "A paper invoice is mailed: choose one of the account's invoice addresses."
+        return [DomainError(ErrorCode.ADDRESS_REQUIRED, message, ["input", "addressId"])]
+    return _not_found(found, "address", "addressId")
+
+
+def checked_emails(emails: Sequence[str] | None, path: Sequence[str]) -> tuple[list[str], list[DomainError]]:
+    """The normalised recipients of an e-invoice (1 to 5 valid addresses), and every problem.
+
+    Args:
+        emails: the addresses given, or None.
+        path: the path of the emails input, e.g. ["input", "emails"].
+
+    Returns:
+        The addresses with their domains lower-cased, in the order given, and the problems:
+        EMAILS_REQUIRED for none, INVALID for more than 5 or a repeated one, INVALID_EMAIL for
+        a malformed one (with its index).
+    """
+    if not emails:
+        message = "An e-invoice is sent by e-mail: give 1 to 5 addresses to send it to."
+        return [], [DomainError(ErrorCode.EMAILS_REQUIRED, message, list(path))]
+    if len(emails) > MAX_EMAILS:
+        message = f"{len(emails)} addresses given; send an e-invoice to at most {MAX_EMAILS}."
+        return [], [DomainError(ErrorCode.INVALID, message, list(path))]
+    found: list[str] = []
+    problems: list[DomainError] = []
+    for index, given in enumerate(emails):
+        field = [*path, str(index)]
+        try:
+            email = validate_email(given.strip(), check_deliverability=False).normalized
+        except EmailNotValidError as error:
+            message = f"{given!r} is not an e-mail address ({error}); write it as name@example.com."
+            problems.append(DomainError(ErrorCode.INVALID_EMAIL, message, field))
+            continue
+        if email.lower() in (known.lower() for known in found):
+            problems.append(DomainError(ErrorCode.INVALID, f"{email} is listed twice; list it once.", field))
+            continue
+        found.append(email)
+    return found, problems
+
+
+def _medium_problems(
+    request: ApplicationRequest, medium: InvoiceMedium, offered: Sequence[InvoiceMedium]
+) -> list[DomainError]:
+    if medium not in offered:
+        listed = " or ".join(offered)
+        message = f"{medium} invoices are not offered here; apply for {listed}."
+        return [DomainError(ErrorCode.MEDIUM_NOT_OFFERED, message, ["input", "medium"])]
+    if medium is InvoiceMedium.ELECTRONIC:
+        return checked_emails(request.emails, ["input", "emails"])[1]
+    return []
+
+
 def application_problems(
     request: ApplicationRequest,
     facts: Mapping[Month, MonthFacts],
@@ -186,15 +249,19 @@ def application_problems(
     title_found: bool,
     address_found: bool,
     current: Month,
+    medium: InvoiceMedium = InvoiceMedium.PAPER,
+    offered: Sequence[InvoiceMedium] = (InvoiceMedium.PAPER,),
 ) -> list[DomainError]:
-    """Every reason to refuse an application (SPEC section 5); empty when it may be saved.
+    """Every reason to refuse an application (SPEC sections 5 and 9); empty when it may be saved.
 
     Args:
         request: what the customer asked for.
         facts: what the server knows of each generated month asked for.
         title_found: whether the title is the account's.
-        address_found: whether the address is the account's.
+        address_found: whether the address is the account's (PAPER only).
         current: the current month in CST.
+        medium: the medium applied for (the request's, or the server's default).
+        offered: the media the server offers.
 
     Returns:
         Every problem, each with the path of its input field.
@@ -205,19 +272,21 @@ def application_problems(
         mismatch = amount_problem(request.confirmed_amount, cloud + market)
         problems += [mismatch] if mismatch else []
     problems += _not_found(title_found, "title", "titleId")
-    problems += _not_found(address_found, "address", "addressId")
-    return problems + _request_problems(request)
+    if medium is InvoiceMedium.PAPER:
+        problems += _address_problems(request.address_id, address_found)
+    return problems + _medium_problems(request, medium, offered) + _request_problems(request)
 
 
 def eligibility_problems(
-    *, has_title: bool, has_address: bool, invoiceable_fen: int
+    *, has_title: bool, has_address: bool, invoiceable_fen: int, medium: InvoiceMedium = InvoiceMedium.PAPER
 ) -> list[EligibilityProblem]:
     """What keeps an account from applying (SPEC section 5, prerequisites).
 
     Args:
         has_title: the account has an invoice title.
-        has_address: the account has an invoice address.
+        has_address: the account has an invoice address (needed for PAPER only).
         invoiceable_fen: what it can invoice of its generated months not yet in an application.
+        medium: the medium it would apply for.
 
     Returns:
         The problems, empty when the account can apply.
@@ -225,7 +294,7 @@ def eligibility_problems(
     problems = []
     if not has_title:
         problems.append(EligibilityProblem.TITLE_REQUIRED)
-    if not has_address:
+    if not has_address and medium is InvoiceMedium.PAPER:
         problems.append(EligibilityProblem.ADDRESS_REQUIRED)
     if invoiceable_fen == 0:
         problems.append(EligibilityProblem.NOTHING_TO_INVOICE)

@@ -98,7 +98,8 @@ class ApplicationRecord:
     market_fen: int
     amount_fen: int
     title: dict[str, Any]
-    address: dict[str, Any]
+    address: dict[str, Any] | None
+    emails: list[str]
     remark: str | None
     submitted_at: datetime
     due_by: date
@@ -110,9 +111,56 @@ class ApplicationRecord:
     return_courier: str | None
     return_tracking_number: str | None
     status_before_return: str | None
+    reversal_reason: str | None
+    reversal_note: str | None
+    status_before_reversal: str | None
+    red_invoice_numbers: list[str]
     shipped_at: datetime | None
     idempotency_key: str | None
     request_fingerprint: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentRecord:
+    """An issued file of an e-invoice, without its content."""
+
+    account_id: int
+    id: int
+    application_id: int
+    invoice_number: str
+    format: str
+    colour: str
+    file_name: str
+    content_type: str
+    sha256: str
+    size_bytes: int
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentFile:
+    """A document's bytes, for its download."""
+
+    file_name: str
+    content_type: str
+    content: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryRecord:
+    """One e-mail of an application's documents."""
+
+    account_id: int
+    id: int
+    application_id: int
+    colour: str
+    recipients: list[str]
+    status: str
+    attempts: int
+    last_error: str | None
+    message_id: str
+    queued_at: datetime
+    sent_at: datetime | None
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,7 @@ from datetime import date, datetime, timedelta
 
 import chinese_calendar
 
-from invoice_graph.domain.applications import ApplicationStatus
+from invoice_graph.domain.applications import ApplicationStatus, InvoiceMedium
 from invoice_graph.domain.holiday_schedule import EMPTY_SCHEDULE, HolidaySchedule
 from invoice_graph.domain.months import CST
 
@@ -21,7 +21,13 @@ logger = logging.getLogger(__name__)
 
 # Applications in these statuses have not been mailed yet: they can be overdue.
 NOT_SHIPPED = frozenset({ApplicationStatus.PENDING, ApplicationStatus.ISSUED})
-DUE_WORKING_DAYS = 3
+# What dueBy is a deadline for: a paper invoice issued and mailed in three working days, an
+# e-invoice issued in one. Until then an application in these statuses is not late yet.
+DUE_WORKING_DAYS = {InvoiceMedium.PAPER: 3, InvoiceMedium.ELECTRONIC: 1}
+NOT_DONE = {
+    InvoiceMedium.PAPER: NOT_SHIPPED,
+    InvoiceMedium.ELECTRONIC: frozenset({ApplicationStatus.PENDING}),
+}
 
 _schedule = EMPTY_SCHEDULE
 
@@ -98,9 +104,10 @@ def add_working_days(start: date, n: int) -> date:
     return day
 
 
-def due_by(submitted_at: datetime) -> date:
-    """The issue-and-mail deadline of an application: three working days after its submission date (CST)."""
-    return add_working_days(submitted_at.astimezone(CST).date(), DUE_WORKING_DAYS)
+def due_by(submitted_at: datetime, medium: InvoiceMedium = InvoiceMedium.PAPER) -> date:
+    """An application's deadline: three working days after its submission date (CST) to issue and
+    mail a paper invoice, one to issue an e-invoice."""
+    return add_working_days(submitted_at.astimezone(CST).date(), DUE_WORKING_DAYS[medium])
 
 
 def today_cst(now: datetime | None = None) -> date:
@@ -108,15 +115,19 @@ def today_cst(now: datetime | None = None) -> date:
     return (now or datetime.now(CST)).astimezone(CST).date()
 
 
-def is_overdue(status: ApplicationStatus, due: date, today: date) -> bool:
-    """Tell whether an application is late: not shipped yet and today (CST) is after its dueBy.
+def is_overdue(
+    status: ApplicationStatus, due: date, today: date, medium: InvoiceMedium = InvoiceMedium.PAPER
+) -> bool:
+    """Tell whether an application is late: today (CST) is after its dueBy and a paper invoice is
+    not shipped yet, or an e-invoice not issued yet.
 
     Args:
         status: the application's status.
         due: its dueBy date.
         today: today's date in CST.
+        medium: what the invoice is issued on.
 
     Returns:
-        True when it should have been mailed by now.
+        True when it should have been mailed (paper) or issued (electronic) by now.
     """
-    return status in NOT_SHIPPED and today > due
+    return status in NOT_DONE[medium] and today > due

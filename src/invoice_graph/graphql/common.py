@@ -42,7 +42,8 @@ _ENUMS: tuple[tuple[type[enum.Enum], str, str], ...] = (
         "Whether a month is not invoiced, in a pending application, or invoiced.",
     ),
     (applications.ApplicationStatus, "InvoiceApplicationStatus", "Where an application is."),
-    (applications.InvoiceMedium, "InvoiceMedium", "Paper today."),
+    (applications.InvoiceMedium, "InvoiceMedium", "What an invoice is issued on."),
+    (applications.ReversalReason, "ReversalReason", "Why an issued invoice is to be voided."),
     (titles.TitleKind, "TitleKind", "A company or a person."),
     (titles.InvoiceType, "InvoiceType", "The kind of VAT invoice."),
 )

@@ -1,12 +1,15 @@
 """The typed context of a GraphQL request."""
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 
 import strawberry
 from starlette.requests import Request
 from starlette.websockets import WebSocket
 
 from invoice_graph.config import Settings
+from invoice_graph.domain.links import SignedLink, document_path, sign
+from invoice_graph.domain.records import DocumentRecord
 from invoice_graph.domain.viewer import Viewer
 from invoice_graph.graphql.loaders import Loaders
 from invoice_graph.services import Database
@@ -24,6 +27,19 @@ class Context:
     loaders: Loaders
     # None when no rate limit applies (e.g. a schema executed outside the HTTP view).
     rate_limiter: RateLimiter | None = None
+
+    def download_link(self, document: DocumentRecord) -> SignedLink:
+        """A signed link to an issued file, on PUBLIC_BASE_URL or this request's own host."""
+        base = self.settings.public_base_url or str(self.request.base_url)
+        if base.startswith("ws"):  # a subscription's request: its HTTP twin serves the file
+            base = "http" + base[2:]
+        return sign(
+            self.settings.download_link_key(),
+            base_url=base,
+            path=document_path(document.account_id, document.id, document.file_name),
+            now=datetime.now(UTC),
+            ttl_seconds=self.settings.download_link_ttl_seconds,
+        )
 
 
 Info = strawberry.Info[Context, None]

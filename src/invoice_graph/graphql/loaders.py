@@ -10,6 +10,8 @@ from invoice_graph.domain.paging import Page
 from invoice_graph.domain.records import (
     AccountRecord,
     ApplicationRecord,
+    DeliveryRecord,
+    DocumentRecord,
     EventRecord,
     InvoiceableSums,
     InvoiceSetup,
@@ -64,6 +66,12 @@ class Loaders:
             reader.events_by_application
         )
         self.invoice_setup_by_account: DataLoader[int, InvoiceSetup] = DataLoader(reader.invoice_setup)
+        self.documents_by_application: DataLoader[tuple[int, int], list[DocumentRecord]] = DataLoader(
+            reader.documents_by_application
+        )
+        self.deliveries_by_application: DataLoader[tuple[int, int], list[DeliveryRecord]] = DataLoader(
+            reader.deliveries_by_application
+        )
 
         self.titles_by_account: DataLoader[int, list[TitleRecord]] = DataLoader(reader.titles_by_account)
         self.addresses_by_account: DataLoader[int, list[AddressRecord]] = DataLoader(

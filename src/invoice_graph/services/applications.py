@@ -25,6 +25,7 @@ from invoice_graph.domain.applying import (
     MonthFacts,
     application_number,
     application_problems,
+    checked_emails,
     invoiceable_fen,
     month_problems,
 )
@@ -63,7 +64,12 @@ async def month_facts(
 
 
 async def preview_application(
-    database: Database, *, viewer: Viewer, account_id: int, months: Sequence[Month]
+    database: Database,
+    *,
+    viewer: Viewer,
+    account_id: int,
+    months: Sequence[Month],
+    medium: InvoiceMedium = InvoiceMedium.PAPER,
 ) -> Preview:
     """Run applyForInvoice's checks of months for an account; saves nothing.
 
@@ -72,6 +78,7 @@ async def preview_application(
         viewer: who asks; it must see the account.
         account_id: the account.
         months: the months asked for, in the order given.
+        medium: the medium it would apply for; only PAPER needs an address.
 
     Returns:
         The totals of the months that can be invoiced and every problem, with paths under "months".
@@ -88,7 +95,7 @@ async def preview_application(
     problems = month_problems(months, facts, current=Month.of_instant(datetime.now(UTC)), path=["months"])
     if not titles:
         problems.append(DomainError(ErrorCode.TITLE_REQUIRED, "Add an invoice title first."))
-    if not addresses:
+    if not addresses and medium is InvoiceMedium.PAPER:
         problems.append(DomainError(ErrorCode.ADDRESS_REQUIRED, "Add an invoice address first."))
     cloud, market = invoiceable_fen(months, facts)
     usable = sorted({m for m in months if m in facts and not facts[m].in_application})
@@ -111,16 +118,31 @@ async def _replay(connection: AsyncConnection, request: ApplicationRequest) -> A
     return row
 
 
+@dataclass(frozen=True, slots=True)
+class _Sources:
+    """What an application is made from, once every check passed."""
+
+    title: TitleRecord
+    address: AddressRecord | None
+    facts: dict[Month, MonthFacts]
+
+
 async def _checked_sources(
-    connection: AsyncConnection, request: ApplicationRequest, now: datetime
-) -> tuple[TitleRecord, AddressRecord, dict[Month, MonthFacts]]:
-    """The title, address and month facts of a request, once every check passes."""
+    connection: AsyncConnection,
+    request: ApplicationRequest,
+    now: datetime,
+    medium: InvoiceMedium,
+    offered: Sequence[InvoiceMedium],
+) -> _Sources:
+    """The title, address (PAPER only) and month facts of a request, once every check passes."""
     title = await owned_lists.get_title(
         connection=connection, account_id=request.account_id, title_id=request.title_id
     )
-    address = await owned_lists.get_address(
-        connection=connection, account_id=request.account_id, address_id=request.address_id
-    )
+    address = None
+    if medium is InvoiceMedium.PAPER and request.address_id is not None:
+        address = await owned_lists.get_address(
+            connection=connection, account_id=request.account_id, address_id=request.address_id
+        )
     facts = await month_facts(connection, request.account_id, request.months)
     problems = application_problems(
         request,
@@ -128,17 +150,27 @@ async def _checked_sources(
         title_found=title is not None,
         address_found=address is not None,
         current=Month.of_instant(now),
+        medium=medium,
+        offered=offered,
     )
-    if problems or title is None or address is None:
+    if problems or title is None or (medium is InvoiceMedium.PAPER and address is None):
         raise InvalidInputError(problems)
-    return title, address, facts
+    return _Sources(title, address, facts)
 
 
 async def _insert(
-    connection: AsyncConnection, request: ApplicationRequest, role: Role, now: datetime, medium: InvoiceMedium
+    connection: AsyncConnection,
+    request: ApplicationRequest,
+    role: Role,
+    now: datetime,
+    offered: Sequence[InvoiceMedium],
 ) -> ApplicationRecord:
-    title, address, facts = await _checked_sources(connection, request, now)
-    cloud, market = invoiceable_fen(request.months, facts)
+    medium = request.medium or offered[0]
+    sources = await _checked_sources(connection, request, now, medium, offered)
+    cloud, market = invoiceable_fen(request.months, sources.facts)
+    emails = (
+        checked_emails(request.emails, ["input", "emails"])[0] if medium is InvoiceMedium.ELECTRONIC else []
+    )
     application_id = await queries.next_application_id(connection=connection)
     row = await queries.insert_application(
         connection=connection,
@@ -152,11 +184,12 @@ async def _insert(
             "cloud_fen": cloud,
             "market_fen": market,
             "amount_fen": cloud + market,
-            "title": title_snapshot(title),
-            "address": address_snapshot(address),
+            "title": title_snapshot(sources.title),
+            "address": address_snapshot(sources.address) if sources.address else None,
+            "emails": emails,
             "remark": trimmed(request.remark),
             "submitted_at": now,
-            "due_by": due_by(now),
+            "due_by": due_by(now, medium),
             "idempotency_key": request.idempotency_key,
             "request_fingerprint": request.fingerprint(),
         },
@@ -179,7 +212,7 @@ async def apply_for_invoice(
     viewer: Viewer,
     request: ApplicationRequest,
     now: datetime | None = None,
-    medium: InvoiceMedium = InvoiceMedium.PAPER,
+    offered: Sequence[InvoiceMedium] = (InvoiceMedium.PAPER,),
 ) -> ApplicationRecord:
     """Save an application, or return the one an earlier try with the same idempotency key saved.
 
@@ -188,7 +221,8 @@ async def apply_for_invoice(
         viewer: who applies: the customer or its partner.
         request: the months, title, address, confirmed amount and the rest of the input.
         now: the submission instant; the current time when omitted.
-        medium: what the invoice is printed on (the settings' invoice_medium).
+        offered: the media offered (INVOICE_MEDIUMS); the first is the default of a request
+            that names none.
 
     Returns:
         The application.
@@ -207,7 +241,7 @@ async def apply_for_invoice(
             replayed = await _replay(connection, request)
             if replayed is not None:
                 return replayed
-            return await _insert(connection, request, viewer.role, instant, medium)
+            return await _insert(connection, request, viewer.role, instant, offered)
     except IntegrityError as error:
         return await _after_conflict(database, request, error)
     except InvalidInputError:

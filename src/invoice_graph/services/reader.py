@@ -16,13 +16,15 @@ from datetime import date
 from typing import Any, Protocol, TypeVar
 
 from invoice_graph.db.engine import Database
-from invoice_graph.db.queries import accounts, application_lists, applications, lines, statements
+from invoice_graph.db.queries import accounts, application_lists, applications, documents, lines, statements
 from invoice_graph.domain.addresses import AddressRecord
 from invoice_graph.domain.filters import ApplicationFilter, StatementFilter
 from invoice_graph.domain.paging import Page, PageRequest, empty_page
 from invoice_graph.domain.records import (
     AccountRecord,
     ApplicationRecord,
+    DeliveryRecord,
+    DocumentRecord,
     EventRecord,
     InvoiceableSums,
     InvoiceSetup,
@@ -217,6 +219,16 @@ class Reader:
     async def events_by_application(self, keys: Sequence[tuple[int, int]]) -> list[list[EventRecord]]:
         """The events of each (account, application id), oldest first."""
         found = await self._read(applications.list_events_by_applications, keys=keys)
+        return [found.get(key, []) for key in keys]
+
+    async def documents_by_application(self, keys: Sequence[tuple[int, int]]) -> list[list[DocumentRecord]]:
+        """The issued files of each (account, application id)."""
+        found = await self._read(documents.list_documents_by_applications, keys=keys)
+        return [found.get(key, []) for key in keys]
+
+    async def deliveries_by_application(self, keys: Sequence[tuple[int, int]]) -> list[list[DeliveryRecord]]:
+        """The e-mails of each (account, application id), newest first."""
+        found = await self._read(documents.list_deliveries_by_applications, keys=keys)
         return [found.get(key, []) for key in keys]
 
     async def invoice_setup(self, account_ids: Sequence[int]) -> list[InvoiceSetup]:

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, not_, select, true
+from sqlalchemy import ColumnElement, Select, and_, func, not_, or_, select, true
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from invoice_graph.db.paging import Ordering, fetch_page, fetch_pages, where_all
@@ -14,7 +14,7 @@ from invoice_graph.domain.filters import ApplicationFilter
 from invoice_graph.domain.paging import Page, PageRequest
 from invoice_graph.domain.records import ApplicationRecord
 from invoice_graph.domain.viewer import Viewer
-from invoice_graph.domain.workdays import NOT_SHIPPED
+from invoice_graph.domain.workdays import NOT_DONE
 
 APPLICATION_ORDER = Ordering((applications.c.submitted_at, applications.c.id), descending=True)
 
@@ -22,10 +22,14 @@ APPLICATION_ORDER = Ordering((applications.c.submitted_at, applications.c.id), d
 def _overdue(where: ApplicationFilter) -> ColumnElement[bool] | None:
     if where.overdue is None or where.today is None:
         return None
-    late = and_(
-        applications.c.status.in_([status.value for status in NOT_SHIPPED]),
-        applications.c.due_by < where.today,
+    column = applications.c
+    not_done = or_(
+        *(
+            and_(column.medium == medium.value, column.status.in_([status.value for status in statuses]))
+            for medium, statuses in NOT_DONE.items()
+        )
     )
+    late = and_(not_done, applications.c.due_by < where.today)
     return late if where.overdue else not_(late)
 
 

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import strawberry
 
-from invoice_graph.domain.applications import ApplicationStatus, StatementInvoiceStatus
+from invoice_graph.domain.applications import ApplicationStatus, InvoiceMedium, StatementInvoiceStatus
 from invoice_graph.domain.filters import StatementFilter
 from invoice_graph.domain.months import Month
 from invoice_graph.domain.paging import PageRequest
@@ -88,16 +88,27 @@ class Account(Node):
         row = await info.context.loaders.invoiceable_by_account.load((self.account_id, key))
         return InvoiceableTotals.from_sums(row)
 
-    @strawberry.field(description="Whether the account can apply for an invoice, and what it still needs.")
-    async def invoice_eligibility(self, info: Info) -> InvoiceEligibility:
-        return await application_fields.eligibility_of(info, self.account_id)
+    @strawberry.field(
+        description="Whether the account can apply now; ADDRESS_REQUIRED only applies to PAPER (the "
+        "server's default medium when omitted)."
+    )
+    async def invoice_eligibility(
+        self, info: Info, medium: InvoiceMedium | None = None
+    ) -> InvoiceEligibility:
+        return await application_fields.eligibility_of(
+            info, self.account_id, medium or info.context.settings.default_medium
+        )
 
     @strawberry.field(
         description="Dry run of applyForInvoice for these months: the totals and every problem, "
         "nothing saved."
     )
-    async def invoice_preview(self, info: Info, months: list[Month]) -> InvoicePreview:
-        return await application_fields.preview_of(info, self.account_id, months)
+    async def invoice_preview(
+        self, info: Info, months: list[Month], medium: InvoiceMedium | None = None
+    ) -> InvoicePreview:
+        return await application_fields.preview_of(
+            info, self.account_id, months, medium or info.context.settings.default_medium
+        )
 
     @strawberry.field(
         description="The account's invoice applications, newest first.", extensions=[Paged("application")]

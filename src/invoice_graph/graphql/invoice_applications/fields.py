@@ -2,7 +2,7 @@
 
 from collections.abc import Sequence
 
-from invoice_graph.domain.applications import ApplicationStatus
+from invoice_graph.domain.applications import ApplicationStatus, InvoiceMedium
 from invoice_graph.domain.applying import eligibility_problems
 from invoice_graph.domain.filters import ApplicationFilter
 from invoice_graph.domain.months import Month
@@ -22,23 +22,25 @@ from invoice_graph.graphql.user_errors import UserError
 from invoice_graph.services.applications import preview_application
 
 
-async def eligibility_of(info: Info, account_id: int) -> InvoiceEligibility:
+async def eligibility_of(info: Info, account_id: int, medium: InvoiceMedium) -> InvoiceEligibility:
     """Whether an account the viewer sees can apply, through batched loaders."""
     loaders = info.context.loaders
     setup = await loaders.invoice_setup_by_account.load(account_id)
     row = await loaders.invoiceable_by_account.load((account_id, None))
     fen = row.cloud_fen + row.market_fen if row is not None else 0
     problems = eligibility_problems(
-        has_title=setup.titles > 0, has_address=setup.addresses > 0, invoiceable_fen=fen
+        has_title=setup.titles > 0, has_address=setup.addresses > 0, invoiceable_fen=fen, medium=medium
     )
     return InvoiceEligibility(can_apply=not problems, problems=problems, invoiceable_total=Money.of_fen(fen))
 
 
-async def preview_of(info: Info, account_id: int, months: Sequence[Month]) -> InvoicePreview:
+async def preview_of(
+    info: Info, account_id: int, months: Sequence[Month], medium: InvoiceMedium
+) -> InvoicePreview:
     """applyForInvoice's checks of some months of an account the viewer sees; saves nothing."""
     check_list_size(months, limit=MAX_MONTHS_PER_REQUEST, argument="months")
     preview = await preview_application(
-        info.context.database, viewer=info.context.viewer, account_id=account_id, months=months
+        info.context.database, viewer=info.context.viewer, account_id=account_id, months=months, medium=medium
     )
     totals = InvoiceableTotals(
         months=preview.months,

@@ -12,16 +12,21 @@ from invoice_graph.graphql.errors import MAX_MONTHS_PER_REQUEST, check_list_size
 from invoice_graph.graphql.ids import decode_id
 from invoice_graph.graphql.invoice_applications.inputs import (
     ApplyForInvoiceInput,
+    ConfirmInvoiceReversalInput,
     IssueInvoiceApplicationInput,
     RejectInvoiceApplicationInput,
     RejectInvoiceReturnInput,
+    RejectInvoiceReversalInput,
     RequestInvoiceReturnInput,
+    RequestInvoiceReversalInput,
+    ResendInvoiceEmailInput,
     ShipInvoiceApplicationInput,
 )
 from invoice_graph.graphql.invoice_applications.types import InvoiceApplication, InvoiceApplicationPayload
 from invoice_graph.graphql.payloads import payload_of
-from invoice_graph.services.application_status import change_application_status
+from invoice_graph.services.application_status import change_application_status, resend_invoice_email
 from invoice_graph.services.applications import apply_for_invoice
+from invoice_graph.services.invoice_documents import Issuer
 
 
 async def _payload(saving: Awaitable[ApplicationRecord]) -> InvoiceApplicationPayload:
@@ -39,6 +44,7 @@ async def _change(info: Info, id: strawberry.ID, change: StatusChange) -> Invoic
             account_id=gid.account_id,
             application_id=gid.row_id,
             change=change,
+            issuer=Issuer.from_settings(info.context.settings),
         )
     )
 
@@ -57,7 +63,7 @@ class ApplicationMutations:
                 info.context.database,
                 viewer=info.context.viewer,
                 request=request,
-                medium=info.context.settings.invoice_medium,
+                offered=info.context.settings.invoice_mediums,
             )
         )
 
@@ -121,3 +127,50 @@ class ApplicationMutations:
         self, info: Info, input: RejectInvoiceReturnInput
     ) -> InvoiceApplicationPayload:
         return await _change(info, input.id, StatusChange(Action.REJECT_RETURN, reason=input.reason))
+
+    @strawberry.mutation(
+        description="The customer or its partner asks for an ISSUED, SHIPPED or DELIVERED invoice to be "
+        "voided by a red-letter invoice."
+    )
+    async def request_invoice_reversal(
+        self, info: Info, input: RequestInvoiceReversalInput
+    ) -> InvoiceApplicationPayload:
+        change = StatusChange(Action.REQUEST_REVERSAL, reversal_reason=input.reason, note=input.note)
+        return await _change(info, input.id, change)
+
+    @strawberry.mutation(
+        description="Finance records the red-letter invoices (finance): REVERSED, the months are freed, "
+        "and for an e-invoice the red-letter files are issued and e-mailed."
+    )
+    async def confirm_invoice_reversal(
+        self, info: Info, input: ConfirmInvoiceReversalInput
+    ) -> InvoiceApplicationPayload:
+        change = StatusChange(Action.CONFIRM_REVERSAL, red_invoice_numbers=tuple(input.red_invoice_numbers))
+        return await _change(info, input.id, change)
+
+    @strawberry.mutation(
+        description="Refuses a reversal with a reason (finance); the application goes back to where it was."
+    )
+    async def reject_invoice_reversal(
+        self, info: Info, input: RejectInvoiceReversalInput
+    ) -> InvoiceApplicationPayload:
+        return await _change(info, input.id, StatusChange(Action.REJECT_REVERSAL, reason=input.reason))
+
+    @strawberry.mutation(
+        description="E-mails an e-invoice's files again (the red-letter ones once reversed), to new "
+        "recipients when given."
+    )
+    async def resend_invoice_email(
+        self, info: Info, input: ResendInvoiceEmailInput
+    ) -> InvoiceApplicationPayload:
+        gid = decode_id(input.id, expected="InvoiceApplication")
+        return await _payload(
+            resend_invoice_email(
+                info.context.database,
+                viewer=info.context.viewer,
+                account_id=gid.account_id,
+                application_id=gid.row_id,
+                emails=input.emails,
+                issuer=Issuer.from_settings(info.context.settings),
+            )
+        )

@@ -1,14 +1,15 @@
 """Invoice applications, their snapshots and events, eligibility and the dry run of applying."""
 
+import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from invoice_graph.domain.applications import ApplicationStatus, InvoiceMedium
+from invoice_graph.domain.applications import ApplicationStatus, InvoiceMedium, ReversalReason
 from invoice_graph.domain.applying import EligibilityProblem
 from invoice_graph.domain.months import Month
-from invoice_graph.domain.records import ApplicationRecord, EventRecord
+from invoice_graph.domain.records import ApplicationRecord, DeliveryRecord, DocumentRecord, EventRecord
 from invoice_graph.domain.viewer import Role
 from invoice_graph.domain.workdays import is_overdue, today_cst
 from invoice_graph.graphql.common import Money, Node
@@ -27,6 +28,68 @@ if TYPE_CHECKING:
 strawberry.enum(
     EligibilityProblem, name="EligibilityProblem", description="What keeps an account from applying."
 )
+
+
+@strawberry.enum(description="The format of an issued file.")
+class InvoiceDocumentFormat(enum.StrEnum):
+    PDF = "PDF"
+    XML = "XML"
+
+
+@strawberry.enum(description="How an e-mail of an e-invoice's files went.")
+class EmailDeliveryStatus(enum.StrEnum):
+    QUEUED = "QUEUED"
+    SENT = "SENT"
+    FAILED = "FAILED"
+
+
+@strawberry.type(description="One issued file of an e-invoice.")
+class InvoiceDocument:
+    invoice_number: str = strawberry.field(description="The invoice (or red-letter invoice) it is of.")
+    format: InvoiceDocumentFormat = strawberry.field(description="PDF or XML.")
+    url: str = strawberry.field(
+        description="A link that downloads the file without a bearer token until expiresAt."
+    )
+    expires_at: datetime = strawberry.field(description="When the link stops working.")
+    size_bytes: int = strawberry.field(description="The file's size.")
+    sha256: str = strawberry.field(description="Hex SHA-256 of the file.")
+
+    @classmethod
+    def from_record(cls, info: Info, row: DocumentRecord) -> "InvoiceDocument":
+        """The document with a fresh signed link."""
+        link = info.context.download_link(row)
+        return cls(
+            invoice_number=row.invoice_number,
+            format=InvoiceDocumentFormat(row.format),
+            url=link.url,
+            expires_at=link.expires_at,
+            size_bytes=row.size_bytes,
+            sha256=row.sha256,
+        )
+
+
+@strawberry.type(description="An e-mail of an e-invoice's files.")
+class InvoiceEmailDelivery:
+    to: list[str] = strawberry.field(description="Its recipients.")
+    status: EmailDeliveryStatus = strawberry.field(
+        description="QUEUED until sent, or FAILED after every retry."
+    )
+    attempts: int = strawberry.field(description="How many times sending was tried.")
+    last_error: str | None = strawberry.field(description="Why the last attempt failed, if it did.")
+    queued_at: datetime = strawberry.field(description="When it was queued.")
+    sent_at: datetime | None = strawberry.field(description="When the mail server accepted it.")
+
+    @classmethod
+    def from_record(cls, row: DeliveryRecord) -> "InvoiceEmailDelivery":
+        """The delivery as shown to clients."""
+        return cls(
+            to=list(row.recipients),
+            status=EmailDeliveryStatus(row.status),
+            attempts=row.attempts,
+            last_error=row.last_error,
+            queued_at=row.queued_at,
+            sent_at=row.sent_at,
+        )
 
 
 @strawberry.type(description="A change in an application's life.")
@@ -56,12 +119,21 @@ class InvoiceApplication(Node):
     market_amount: Money = strawberry.field(description="Invoiced market expense.")
     amount: Money = strawberry.field(description="The invoiced total.")
     title: InvoiceTitleSnapshot = strawberry.field(description="Who the invoice is made out to.")
-    address: InvoiceAddressSnapshot = strawberry.field(description="Where the invoice is mailed.")
+    address: InvoiceAddressSnapshot | None = strawberry.field(
+        description="Where a PAPER invoice is mailed; null for ELECTRONIC ones."
+    )
+    emails: list[str] = strawberry.field(
+        description="Where an ELECTRONIC invoice is sent; empty for PAPER ones."
+    )
     submitted_at: datetime = strawberry.field(description="When the customer applied.")
     due_by: date = strawberry.field(
-        description="Issue-and-mail deadline: three China working days after submission."
+        description="Deadline: three China working days after submission to issue and mail a PAPER "
+        "invoice; one to issue an ELECTRONIC one."
     )
-    overdue: bool = strawberry.field(description="Not mailed yet and today (CST) is after dueBy.")
+    overdue: bool = strawberry.field(
+        description="Today (CST) is after dueBy and a PAPER invoice is not mailed yet, or an ELECTRONIC "
+        "one not issued yet."
+    )
     invoice_numbers: list[str] = strawberry.field(description="Numbers of the issued invoices.")
     courier: str | None = strawberry.field(description="Who mails the invoice.")
     tracking_number: str | None = strawberry.field(description="The parcel's tracking number.")
@@ -71,6 +143,12 @@ class InvoiceApplication(Node):
     return_courier: str | None = strawberry.field(description="Who mails the returned invoice back.")
     return_tracking_number: str | None = strawberry.field(
         description="Tracking number of the parcel that mails the invoice back."
+    )
+    reversal_reason: ReversalReason | None = strawberry.field(
+        description="Why a red-letter reversal was requested."
+    )
+    red_invoice_numbers: list[str] = strawberry.field(
+        description="Numbers of the red-letter invoices that reversed this one."
     )
     account_id: strawberry.Private[int]
     row_id: strawberry.Private[int]
@@ -89,10 +167,11 @@ class InvoiceApplication(Node):
             market_amount=Money.of_fen(row.market_fen),
             amount=Money.of_fen(row.amount_fen),
             title=InvoiceTitleSnapshot.from_snapshot(row.title),
-            address=InvoiceAddressSnapshot.from_snapshot(row.address),
+            address=InvoiceAddressSnapshot.from_snapshot(row.address) if row.address is not None else None,
+            emails=list(row.emails),
             submitted_at=row.submitted_at,
             due_by=row.due_by,
-            overdue=is_overdue(status, row.due_by, today_cst()),
+            overdue=is_overdue(status, row.due_by, today_cst(), InvoiceMedium(row.medium)),
             invoice_numbers=list(row.invoice_numbers),
             courier=row.courier,
             tracking_number=row.tracking_number,
@@ -101,6 +180,8 @@ class InvoiceApplication(Node):
             return_reason=row.return_reason,
             return_courier=row.return_courier,
             return_tracking_number=row.return_tracking_number,
+            reversal_reason=ReversalReason(row.reversal_reason) if row.reversal_reason else None,
+            red_invoice_numbers=list(row.red_invoice_numbers),
             account_id=row.account_id,
             row_id=row.id,
         )
@@ -119,6 +200,19 @@ class InvoiceApplication(Node):
         keys = [(self.account_id, month.first_day) for month in self.months]
         rows = await info.context.loaders.statements_by_month.load_many(keys)
         return [MonthlyStatement.from_record(row) for row in rows if row is not None]
+
+    @strawberry.field(
+        description="The issued files of an ELECTRONIC invoice (one PDF and one XML per invoice number, "
+        "then the red-letter ones); empty for PAPER."
+    )
+    async def documents(self, info: Info) -> list[InvoiceDocument]:
+        rows = await info.context.loaders.documents_by_application.load((self.account_id, self.row_id))
+        return [InvoiceDocument.from_record(info, row) for row in rows]
+
+    @strawberry.field(description="E-mails of the documents, newest first.")
+    async def email_deliveries(self, info: Info) -> list[InvoiceEmailDelivery]:
+        rows = await info.context.loaders.deliveries_by_application.load((self.account_id, self.row_id))
+        return [InvoiceEmailDelivery.from_record(row) for row in rows]
 
     @strawberry.field(description="Every change of the application, oldest first.")
     async def events(self, info: Info) -> list[InvoiceApplicationEvent]:
