@@ -5,10 +5,12 @@ from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from invoice_graph.db.engine import Database
 from invoice_graph.db.queries import applications as queries
+from invoice_graph.db.queries.documents import DOCUMENT_NUMBER_INDEX
 from invoice_graph.documents.model import InvoiceColour
 from invoice_graph.domain.application_details import StatusChange, recorded
 from invoice_graph.domain.applications import (
@@ -69,44 +71,57 @@ async def change_application_status(
         InvalidInputError: for missing or malformed values; nothing is changed.
     """
     instant = now or datetime.now(UTC)
-    async with database.transaction() as connection:
-        await require_account(connection, viewer, account_id, not_found=_not_found())
-        row = await queries.lock_application(
-            connection=connection, account_id=account_id, application_id=application_id
-        )
-        if row is None:
-            raise _not_found()
-        medium = InvoiceMedium(row.medium)
-        target = next_status(
-            change.action,
-            role=viewer.role,
-            status=ApplicationStatus(row.status),
-            medium=medium,
-            status_before_return=_status_or_none(row.status_before_return),
-            status_before_reversal=_status_or_none(row.status_before_reversal),
-        )
-        record = recorded(change, medium, row.invoice_numbers)
-        values: dict[str, Any] = {**record.values, "status": target.value}
-        values.update(_bookkeeping(change.action, row, instant))
-        updated = await queries.update_application(
-            connection=connection, account_id=account_id, application_id=application_id, values=values
-        )
-        if medium is InvoiceMedium.ELECTRONIC:
-            await _send_files(connection, updated, change.action, issuer, instant)
-        if target in RELEASING_STATUSES:
-            await queries.release_months(
+    try:
+        async with database.transaction() as connection:
+            await require_account(connection, viewer, account_id, not_found=_not_found())
+            row = await queries.lock_application(
                 connection=connection, account_id=account_id, application_id=application_id
             )
-        await queries.insert_event(
-            connection=connection,
-            account_id=account_id,
-            application_id=application_id,
-            at=instant,
-            status=target.value,
-            actor_role=viewer.role.value,
-            note=record.note,
-        )
+            if row is None:
+                raise _not_found()
+            medium = InvoiceMedium(row.medium)
+            target = next_status(
+                change.action,
+                role=viewer.role,
+                status=ApplicationStatus(row.status),
+                medium=medium,
+                status_before_return=_status_or_none(row.status_before_return),
+                status_before_reversal=_status_or_none(row.status_before_reversal),
+            )
+            record = recorded(change, medium, row.invoice_numbers)
+            values: dict[str, Any] = {**record.values, "status": target.value}
+            values.update(_bookkeeping(change.action, row, instant))
+            updated = await queries.update_application(
+                connection=connection, account_id=account_id, application_id=application_id, values=values
+            )
+            if medium is InvoiceMedium.ELECTRONIC:
+                await _send_files(connection, updated, change.action, issuer, instant)
+            if target in RELEASING_STATUSES:
+                await queries.release_months(
+                    connection=connection, account_id=account_id, application_id=application_id
+                )
+            await queries.insert_event(
+                connection=connection,
+                account_id=account_id,
+                application_id=application_id,
+                at=instant,
+                status=target.value,
+                actor_role=viewer.role.value,
+                note=record.note,
+            )
+    except IntegrityError as error:
+        if _violated(error) != DOCUMENT_NUMBER_INDEX:
+            raise
+        # Rolled back: no file is kept and no e-mail goes out for numbers issued before.
+        field = "invoiceNumbers" if change.action is Action.ISSUE else "redInvoiceNumbers"
+        message = "An invoice with this number was already issued to this account; check the number."
+        raise InvalidInputError([DomainError(ErrorCode.INVALID, message, ["input", field])]) from error
     return updated
+
+
+def _violated(error: IntegrityError) -> str | None:
+    cause = getattr(error.orig, "__cause__", None)
+    return getattr(cause, "constraint_name", None)
 
 
 def _status_or_none(value: str | None) -> ApplicationStatus | None:

@@ -13,6 +13,8 @@ from invoice_graph.db.tables import invoice_documents as documents
 from invoice_graph.db.tables import invoice_email_deliveries as deliveries
 from invoice_graph.domain.records import DeliveryRecord, DocumentFile, DocumentRecord
 
+# An invoice number is issued once per account and format: a repeat violates this index.
+DOCUMENT_NUMBER_INDEX = "uq_invoice_documents_account_id_invoice_number_format"
 _DOCUMENTS = select_record(DocumentRecord, documents)
 _FILES = select_record(DocumentFile, documents)
 _DELIVERIES = select_record(DeliveryRecord, deliveries)
