@@ -209,6 +209,10 @@ async def test_the_consoles_whole_e_invoice_path(api: Api, tmp_path: Path, smtp:
     assert "贰佰元整" in text
     validate_xml(files["XML"])
 
+    # another customer does not see the application, so not its documents either
+    stranger = await api.token(Role.CUSTOMER, account="B-1")
+    assert (await query_data(api, NODE, {"id": application["id"]}, stranger))["node"] is None
+
     # an altered or expired link reveals nothing
     url = application["documents"][0]["url"]
     assert (await _download(api, url.replace("signature=", "signature=0")))[0] == 403
