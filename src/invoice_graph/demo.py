@@ -204,13 +204,13 @@ async def load_demo(database: Database, *, now: datetime | None = None) -> DemoT
     return await _replace_tokens(database)
 
 
-# The demo customer's e-invoice: applied for once (the idempotency key makes a reload replay it).
+# The demo e-invoice: applied for once (the idempotency key makes a reload replay it).
 _E_INVOICE_KEY = "demo-e-invoice"
 _E_INVOICE_NUMBER = "26330000000000000001"
 _DEMO_TITLE = Title(
     kind=TitleKind.COMPANY,
     invoice_type=InvoiceType.VAT_SPECIAL,
-    name="扬子机器人科技有限公司",
+    name="珠江传媒有限公司",
     taxpayer_id="91440300MA5FTY8E3E",
     registered_address="江苏省南京市江宁区天元中路 88 号",
     registered_phone="025-52100000",
@@ -220,9 +220,11 @@ _DEMO_TITLE = Title(
 
 
 async def _demo_e_invoice(database: Database, month: Month) -> None:
-    """The customer D-1001's oldest month as an ELECTRONIC invoice, issued with its PDF and XML."""
+    """D-1002's oldest month (partner P-DEMO's customer) as an ELECTRONIC invoice, issued with its
+    PDF and XML; the partner and finance tokens see it at once."""
     async with database.read() as connection:
-        account_id = await get_account_id(connection=connection, account_number=ACCOUNTS[0][0])
+        # Not the customer token's D-1001: the README's walk-through starts it with no title.
+        account_id = await get_account_id(connection=connection, account_number=ACCOUNTS[1][0])
     if account_id is None:
         return
     # The demo acts as its own customer and finance, with no token of theirs.
@@ -245,7 +247,7 @@ async def _demo_e_invoice(database: Database, month: Month) -> None:
         accept_terms=True,
         idempotency_key=_E_INVOICE_KEY,
         medium=InvoiceMedium.ELECTRONIC,
-        emails=("finance@yangtze.example.com",),
+        emails=("finance@pearl-river.example.com",),
     )
     application = await apply_for_invoice(
         database, viewer=customer, request=request, offered=list(InvoiceMedium)

@@ -17,8 +17,11 @@ import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from pypdf import PdfReader
+from sqlalchemy import update
+from sqlalchemy.exc import DBAPIError
 
 from invoice_graph.config import Settings
+from invoice_graph.db.tables import invoice_documents
 from invoice_graph.documents.xml import validate_xml
 from invoice_graph.domain.links import document_path, sign
 from invoice_graph.domain.viewer import Role
@@ -64,6 +67,10 @@ REQUEST_REVERSAL = (
 )
 CONFIRM_REVERSAL = (
     "mutation($input: ConfirmInvoiceReversalInput!) { confirmInvoiceReversal(input: $input) {"
+    f" invoiceApplication {{ {APPLICATION} }} userErrors {{ code field message }} }} }}"
+)
+RESEND = (
+    "mutation($input: ResendInvoiceEmailInput!) { resendInvoiceEmail(input: $input) {"
     f" invoiceApplication {{ {APPLICATION} }} userErrors {{ code field message }} }} }}"
 )
 NODE = f"query($id: ID!) {{ node(id: $id) {{ ... on InvoiceApplication {{ {APPLICATION} }} }} }}"
@@ -245,6 +252,24 @@ async def test_the_consoles_whole_e_invoice_path(api: Api, tmp_path: Path, smtp:
     await _send_due_emails(api, settings)
     assert len(inbox.messages) == 1
 
+    # the customer has it sent again, to a new address
+    resent = await mutate(
+        api, RESEND, {"input": {"id": application["id"], "emails": ["new@example.com"]}}, customer
+    )
+    assert resent["userErrors"] == []
+    await _send_due_emails(api, settings)
+    assert len(inbox.messages) == 2
+    assert [a.addr_spec for a in inbox.messages[1]["To"].addresses] == ["new@example.com"]
+    node = (await query_data(api, NODE, {"id": application["id"]}, customer))["node"]
+    assert [(d["to"], d["status"]) for d in node["emailDeliveries"]] == [
+        (["new@example.com"], "SENT"),
+        (["finance@example.com", "Boss@example.com"], "SENT"),
+    ]
+    # and an issued file cannot be changed, even by hand
+    with pytest.raises(DBAPIError, match="never change"):
+        async with api.database.transaction() as connection:
+            await connection.execute(update(invoice_documents).values(content=b"forged"))
+
     # an e-invoice is not shipped
     shipped = await mutate(
         api, SHIP, {"input": {"id": application["id"], "courier": "SF", "trackingNumber": "SF1"}}, finance
@@ -274,6 +299,6 @@ async def test_the_consoles_whole_e_invoice_path(api: Api, tmp_path: Path, smtp:
     assert months["2024-01"] == "NOT_INVOICED"
     assert months["2024-02"] == "NOT_INVOICED"
     await _send_due_emails(api, settings)
-    assert len(inbox.messages) == 2
-    red = {part.get_filename() for part in inbox.messages[1].iter_attachments()}
+    assert len(inbox.messages) == 3
+    red = {part.get_filename() for part in inbox.messages[2].iter_attachments()}
     assert red == {f"{RED_NUMBER}.pdf", f"{RED_NUMBER}.xml"}
