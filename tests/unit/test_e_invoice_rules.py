@@ -146,5 +146,10 @@ def test_invoice_numbers_have_the_digits_of_their_medium_and_red_ones_match_the_
     assert same.value.errors[0].field == ["input", "redInvoiceNumbers", "0"]
     red = recorded(StatusChange(Action.CONFIRM_REVERSAL, red_invoice_numbers=("2" * 20,)), E, [original])
     assert red.values == {"red_invoice_numbers": ["2" * 20]}
+    with pytest.raises(InvalidInputError) as short:
+        recorded(
+            StatusChange(Action.CONFIRM_REVERSAL, red_invoice_numbers=("2" * 20,)), E, [original, "3" * 20]
+        )
+    assert short.value.errors[0].field == ["input", "redInvoiceNumbers"]
     reason = recorded(StatusChange(Action.REQUEST_REVERSAL, reversal_reason=ReversalReason.SALES_RETURN))
     assert reason.values == {"reversal_reason": "SALES_RETURN", "reversal_note": None}

@@ -164,6 +164,10 @@ def _reversal_request(change: StatusChange, *_: object) -> Recorded:
 
 def _reversal(change: StatusChange, medium: InvoiceMedium, issued: Sequence[str]) -> Recorded:
     red = checked_invoice_numbers(change.red_invoice_numbers, medium, field="redInvoiceNumbers", taken=issued)
+    if issued and len(red) != len(issued):
+        # Each red-letter invoice voids one invoice: the n-th red number the n-th invoice number.
+        message = f"Give one red invoice number for each of the {len(issued)} invoices, in their order."
+        raise InvalidInputError([DomainError(ErrorCode.INVALID, message, ["input", "redInvoiceNumbers"])])
     return Recorded({"red_invoice_numbers": red}, "Red invoice numbers: " + ", ".join(red))
 
 
