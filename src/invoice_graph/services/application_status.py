@@ -37,6 +37,19 @@ def _not_found() -> DomainError:
     )
 
 
+async def _locked(
+    connection: AsyncConnection, viewer: Viewer, account_id: int, application_id: int
+) -> ApplicationRecord:
+    """The application, locked until the transaction ends, if the viewer may see it."""
+    await require_account(connection, viewer, account_id, not_found=_not_found())
+    row = await queries.lock_application(
+        connection=connection, account_id=account_id, application_id=application_id
+    )
+    if row is None:
+        raise _not_found()
+    return row
+
+
 async def change_application_status(
     database: Database,
     *,
@@ -73,12 +86,7 @@ async def change_application_status(
     instant = now or datetime.now(UTC)
     try:
         async with database.transaction() as connection:
-            await require_account(connection, viewer, account_id, not_found=_not_found())
-            row = await queries.lock_application(
-                connection=connection, account_id=account_id, application_id=application_id
-            )
-            if row is None:
-                raise _not_found()
+            row = await _locked(connection, viewer, account_id, application_id)
             medium = InvoiceMedium(row.medium)
             target = next_status(
                 change.action,
@@ -197,12 +205,7 @@ async def resend_invoice_email(
         InvalidInputError: for malformed recipients; nothing is queued.
     """
     async with database.transaction() as connection:
-        await require_account(connection, viewer, account_id, not_found=_not_found())
-        row = await queries.lock_application(
-            connection=connection, account_id=account_id, application_id=application_id
-        )
-        if row is None:
-            raise _not_found()
+        row = await _locked(connection, viewer, account_id, application_id)
         colour = _colour_to_resend(row)
         recipients = row.emails
         if emails is not None:
