@@ -62,6 +62,7 @@ class Settings(BaseSettings):
     # Unset: /metrics is open in development and test, and refused (403) in production.
     metrics_token: SecretStr | None = Field(default=None, min_length=16)
     _holiday_schedule: HolidaySchedule = PrivateAttr(default=EMPTY_SCHEDULE)
+    _download_key: bytes | None = PrivateAttr(default=None)
 
     # E-invoices (SPEC section 9). Who the invoices are issued by, as printed on them.
     seller_name: str = "云栈科技（演示）有限公司"
@@ -130,6 +131,11 @@ class Settings(BaseSettings):
         machines must share DOWNLOAD_LINK_SECRET)."""
         if self.download_link_secret is not None:
             return self.download_link_secret.get_secret_value().encode()
+        if self._download_key is None:  # read once: every document listed signs a link
+            self._download_key = self._stored_download_key()
+        return self._download_key
+
+    def _stored_download_key(self) -> bytes:
         path = self.data_dir / "download-link.key"
         try:
             return path.read_bytes()
