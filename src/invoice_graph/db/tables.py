@@ -34,6 +34,7 @@ from sqlmodel import Field, SQLModel
 
 from invoice_graph.domain.applications import ApplicationStatus
 from invoice_graph.domain.billing import BillingMode, Channel, ExclusionReason
+from invoice_graph.domain.e_invoices import DeliveryStatus, DocumentFormat, InvoiceColour
 from invoice_graph.domain.titles import InvoiceType, TitleKind
 from invoice_graph.domain.viewer import Role
 
@@ -366,8 +367,8 @@ class InvoiceDocument(SQLModel, table=True):
         _of_application(),
         UniqueConstraint("account_id", "invoice_number", "format"),
         Index("ix_invoice_documents_application", "account_id", "application_id"),
-        CheckConstraint(_one_of("format", ("PDF", "XML")), name="format"),
-        CheckConstraint(_one_of("colour", ("BLUE", "RED")), name="colour"),
+        CheckConstraint(_one_of("format", DocumentFormat), name="format"),
+        CheckConstraint(_one_of("colour", InvoiceColour), name="colour"),
         CheckConstraint("size_bytes = octet_length(content)", name="size_bytes"),
     )
 
@@ -393,8 +394,8 @@ class InvoiceEmailDelivery(SQLModel, table=True):
     __table_args__ = (
         _of_application(),
         Index("ix_invoice_email_deliveries_application", "account_id", "application_id"),
-        CheckConstraint(_one_of("status", ("QUEUED", "SENT", "FAILED")), name="status"),
-        CheckConstraint(_one_of("colour", ("BLUE", "RED")), name="colour"),
+        CheckConstraint(_one_of("status", DeliveryStatus), name="status"),
+        CheckConstraint(_one_of("colour", InvoiceColour), name="colour"),
     )
 
     account_id: int = _account_key()

@@ -4,8 +4,9 @@ Pure functions of one frozen `InvoiceData`: no database, no network, and the sam
 gives the same bytes, so a stored document can be checked against its hash and re-rendered.
 """
 
+from invoice_graph.domain.e_invoices import InvoiceColour
+
 from .model import (
-    InvoiceColour,
     InvoiceData,
     InvoiceItem,
     Party,

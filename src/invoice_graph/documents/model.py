@@ -1,16 +1,10 @@
 """The data of one fully digitalized e-invoice (数电发票), and its tax split in exact integer fen."""
 
-import enum
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-
-class InvoiceColour(enum.StrEnum):
-    """Blue is an ordinary invoice; red (红字) voids a blue one and shows its amounts negative."""
-
-    BLUE = "BLUE"
-    RED = "RED"
+from invoice_graph.domain.e_invoices import InvoiceColour
 
 
 @dataclass(frozen=True, slots=True)

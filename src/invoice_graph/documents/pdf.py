@@ -8,9 +8,10 @@ from fpdf import FPDF
 from fpdf.enums import MethodReturnValue, TextMode, WrapMode
 from fpdf.fonts import TTFFont
 
+from invoice_graph.domain.e_invoices import InvoiceColour
 from invoice_graph.domain.money import from_fen
 
-from .model import InvoiceColour, InvoiceData, Party, TaxSplit, invoice_totals, split_items
+from .model import InvoiceData, Party, TaxSplit, invoice_totals, split_items
 from .numerals import amount_in_words
 from .qr import draw_qr, qr_payload
 

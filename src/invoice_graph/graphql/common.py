@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import strawberry
 
-from invoice_graph.domain import applications, billing, titles, viewer
+from invoice_graph.domain import applications, billing, e_invoices, titles, viewer
 from invoice_graph.domain.money import from_fen
 
 
@@ -44,6 +44,8 @@ _ENUMS: tuple[tuple[type[enum.Enum], str, str], ...] = (
     (applications.ApplicationStatus, "InvoiceApplicationStatus", "Where an application is."),
     (applications.InvoiceMedium, "InvoiceMedium", "What an invoice is issued on."),
     (applications.ReversalReason, "ReversalReason", "Why an issued invoice is to be voided."),
+    (e_invoices.DocumentFormat, "InvoiceDocumentFormat", "The format of an issued file."),
+    (e_invoices.DeliveryStatus, "EmailDeliveryStatus", "How an e-mail of an e-invoice's files went."),
     (titles.TitleKind, "TitleKind", "A company or a person."),
     (titles.InvoiceType, "InvoiceType", "The kind of VAT invoice."),
 )

@@ -9,17 +9,17 @@ from email.message import EmailMessage
 from typing import Any
 
 from invoice_graph.db.queries import applications, documents
+from invoice_graph.domain.e_invoices import DeliveryStatus, InvoiceColour
 from invoice_graph.domain.records import ApplicationRecord, DeliveryRecord, DocumentFile
 from invoice_graph.jobs.runner import JobContext, PermanentJobError
 from invoice_graph.mail import Attachment, MailError, build_message, send_message
 
-_RED = "RED"
-
 
 def _message_text(application: ApplicationRecord, delivery: DeliveryRecord, seller: str) -> tuple[str, str]:
-    numbers = application.red_invoice_numbers if delivery.colour == _RED else application.invoice_numbers
+    red = delivery.colour == InvoiceColour.RED
+    numbers = application.red_invoice_numbers if red else application.invoice_numbers
     listed = "、".join(numbers)
-    if delivery.colour == _RED:
+    if red:
         subject = f"红字电子发票 {listed}（冲销 {'、'.join(application.invoice_numbers)}）"
         opening = "您的电子发票已被红字发票冲销，红字发票见附件。"
     else:
@@ -49,7 +49,7 @@ async def send_invoice_email(context: JobContext, payload: dict[str, Any]) -> No
         )
         if delivery is None:
             raise PermanentJobError(f"delivery {delivery_id} of account {account_id} does not exist")
-        if delivery.status != "QUEUED":
+        if delivery.status != DeliveryStatus.QUEUED:
             return
         (application,) = await applications.list_applications_by_ids(
             connection=connection, keys=[(account_id, delivery.application_id)]
@@ -69,11 +69,13 @@ async def send_invoice_email(context: JobContext, payload: dict[str, Any]) -> No
         )
     except MailError as error:
         final = not error.transient or context.is_last_attempt
-        await _record(context, delivery, "FAILED" if final else "QUEUED", str(error))
+        await _record(
+            context, delivery, DeliveryStatus.FAILED if final else DeliveryStatus.QUEUED, str(error)
+        )
         if not error.transient:
             raise PermanentJobError(str(error)) from error
         raise
-    await _record(context, delivery, "SENT", None)
+    await _record(context, delivery, DeliveryStatus.SENT, None)
 
 
 def _message(
@@ -95,7 +97,9 @@ def _message(
     )
 
 
-async def _record(context: JobContext, delivery: DeliveryRecord, status: str, error: str | None) -> None:
+async def _record(
+    context: JobContext, delivery: DeliveryRecord, status: DeliveryStatus, error: str | None
+) -> None:
     async with context.database.transaction() as connection:
         await documents.record_attempt(
             connection=connection,

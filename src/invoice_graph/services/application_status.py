@@ -11,7 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from invoice_graph.db.engine import Database
 from invoice_graph.db.queries import applications as queries
 from invoice_graph.db.queries.documents import DOCUMENT_NUMBER_INDEX
-from invoice_graph.documents.model import InvoiceColour
 from invoice_graph.domain.application_details import StatusChange, recorded
 from invoice_graph.domain.applications import (
     RELEASING_STATUSES,
@@ -21,6 +20,7 @@ from invoice_graph.domain.applications import (
     next_status,
 )
 from invoice_graph.domain.applying import checked_emails
+from invoice_graph.domain.e_invoices import InvoiceColour
 from invoice_graph.domain.errors import DomainError, ErrorCode, InvalidInputError
 from invoice_graph.domain.months import CST
 from invoice_graph.domain.records import ApplicationRecord

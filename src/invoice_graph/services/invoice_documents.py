@@ -17,9 +17,10 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from invoice_graph.config import Settings
 from invoice_graph.db.queries import documents as queries
 from invoice_graph.db.queries.jobs import enqueue_job
-from invoice_graph.documents.model import InvoiceColour, InvoiceData, InvoiceItem, Party
+from invoice_graph.documents.model import InvoiceData, InvoiceItem, Party
 from invoice_graph.documents.pdf import render_pdf
 from invoice_graph.documents.xml import render_xml, validate_xml
+from invoice_graph.domain.e_invoices import DocumentFormat, InvoiceColour
 from invoice_graph.domain.months import Month
 from invoice_graph.domain.records import ApplicationRecord, DeliveryRecord, DocumentRecord
 from invoice_graph.domain.titles import InvoiceType
@@ -29,7 +30,10 @@ INVOICE_EMAIL_JOB = "invoice_email"
 EMAIL_ATTEMPTS = 12
 _CLOUD_ITEM = "*信息技术服务*云服务费"
 _MARKET_ITEM = "*信息技术服务*云市场服务费"
-_FORMATS = (("PDF", "application/pdf", ".pdf"), ("XML", "application/xml", ".xml"))
+_FORMATS = (
+    (DocumentFormat.PDF, "application/pdf", ".pdf"),
+    (DocumentFormat.XML, "application/xml", ".xml"),
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,7 +151,7 @@ async def issue_documents(
                         "account_id": application.account_id,
                         "application_id": application.id,
                         "invoice_number": invoice.invoice_number,
-                        "format": format_,
+                        "format": format_.value,
                         "colour": colour.value,
                         "file_name": invoice.invoice_number + suffix,
                         "content_type": content_type,

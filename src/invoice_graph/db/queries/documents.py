@@ -11,6 +11,7 @@ from invoice_graph.db.paging import pairs_in
 from invoice_graph.db.records import record_columns, select_record, to_record, to_records
 from invoice_graph.db.tables import invoice_documents as documents
 from invoice_graph.db.tables import invoice_email_deliveries as deliveries
+from invoice_graph.domain.e_invoices import DeliveryStatus
 from invoice_graph.domain.records import DeliveryRecord, DocumentFile, DocumentRecord
 
 # An invoice number is issued once per account and format: a repeat violates this index.
@@ -78,7 +79,7 @@ async def record_attempt(
     connection: AsyncConnection,
     account_id: int,
     delivery_id: int,
-    status: str,
+    status: DeliveryStatus,
     error: str | None,
 ) -> None:
     """Count a sending attempt: SENT (with the time), FAILED, or still QUEUED with its error."""
@@ -87,9 +88,9 @@ async def record_attempt(
         .where(deliveries.c.account_id == account_id, deliveries.c.id == delivery_id)
         .values(
             attempts=deliveries.c.attempts + 1,
-            status=status,
+            status=status.value,
             last_error=error,
-            sent_at=func.now() if status == "SENT" else None,
+            sent_at=func.now() if status is DeliveryStatus.SENT else None,
         )
     )
 

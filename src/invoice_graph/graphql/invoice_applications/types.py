@@ -1,6 +1,5 @@
 """Invoice applications, their snapshots and events, eligibility and the dry run of applying."""
 
-import enum
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -8,6 +7,7 @@ import strawberry
 
 from invoice_graph.domain.applications import ApplicationStatus, InvoiceMedium, ReversalReason
 from invoice_graph.domain.applying import EligibilityProblem
+from invoice_graph.domain.e_invoices import DeliveryStatus, DocumentFormat
 from invoice_graph.domain.months import Month
 from invoice_graph.domain.records import ApplicationRecord, DeliveryRecord, DocumentRecord, EventRecord
 from invoice_graph.domain.viewer import Role
@@ -30,23 +30,10 @@ strawberry.enum(
 )
 
 
-@strawberry.enum(description="The format of an issued file.")
-class InvoiceDocumentFormat(enum.StrEnum):
-    PDF = "PDF"
-    XML = "XML"
-
-
-@strawberry.enum(description="How an e-mail of an e-invoice's files went.")
-class EmailDeliveryStatus(enum.StrEnum):
-    QUEUED = "QUEUED"
-    SENT = "SENT"
-    FAILED = "FAILED"
-
-
 @strawberry.type(description="One issued file of an e-invoice.")
 class InvoiceDocument:
     invoice_number: str = strawberry.field(description="The invoice (or red-letter invoice) it is of.")
-    format: InvoiceDocumentFormat = strawberry.field(description="PDF or XML.")
+    format: DocumentFormat = strawberry.field(description="PDF or XML.")
     url: str = strawberry.field(
         description="A link that downloads the file without a bearer token until expiresAt."
     )
@@ -60,7 +47,7 @@ class InvoiceDocument:
         link = info.context.download_link(row)
         return cls(
             invoice_number=row.invoice_number,
-            format=InvoiceDocumentFormat(row.format),
+            format=DocumentFormat(row.format),
             url=link.url,
             expires_at=link.expires_at,
             size_bytes=row.size_bytes,
@@ -71,9 +58,7 @@ class InvoiceDocument:
 @strawberry.type(description="An e-mail of an e-invoice's files.")
 class InvoiceEmailDelivery:
     to: list[str] = strawberry.field(description="Its recipients.")
-    status: EmailDeliveryStatus = strawberry.field(
-        description="QUEUED until sent, or FAILED after every retry."
-    )
+    status: DeliveryStatus = strawberry.field(description="QUEUED until sent, or FAILED after every retry.")
     attempts: int = strawberry.field(description="How many times sending was tried.")
     last_error: str | None = strawberry.field(description="Why the last attempt failed, if it did.")
     queued_at: datetime = strawberry.field(description="When it was queued.")
@@ -84,7 +69,7 @@ class InvoiceEmailDelivery:
         """The delivery as shown to clients."""
         return cls(
             to=list(row.recipients),
-            status=EmailDeliveryStatus(row.status),
+            status=DeliveryStatus(row.status),
             attempts=row.attempts,
             last_error=row.last_error,
             queued_at=row.queued_at,
