@@ -43,3 +43,9 @@ def _cause(error: BaseException) -> BaseException | None:
     if isinstance(error, exc.StatementError) and error.orig is not None:
         return error.orig
     return error.__cause__
+
+
+def violated_constraint(error: exc.IntegrityError) -> str | None:
+    """The name of the unique index or constraint an IntegrityError violated, when asyncpg says."""
+    cause = getattr(error.orig, "__cause__", None)
+    return getattr(cause, "constraint_name", None)

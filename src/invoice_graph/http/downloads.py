@@ -4,7 +4,6 @@ An expired, altered or unknown link is answered 403 with the same body, so a lin
 nothing about which documents exist.
 """
 
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from urllib.parse import quote
 
@@ -58,5 +57,4 @@ def download_route(database: Database, settings: Settings) -> Route:
             headers={"Content-Disposition": disposition, "Cache-Control": "private, no-store"},
         )
 
-    handler: Callable[[Request], Awaitable[Response]] = download
-    return Route("/documents/{account_id:int}/{document_id:int}/{file_name:str}", handler, methods=["GET"])
+    return Route("/documents/{account_id:int}/{document_id:int}/{file_name:str}", download, methods=["GET"])

@@ -8,6 +8,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from invoice_graph.db.availability import violated_constraint
 from invoice_graph.db.engine import Database
 from invoice_graph.db.queries import applications as queries
 from invoice_graph.db.queries.documents import DOCUMENT_NUMBER_INDEX
@@ -118,18 +119,13 @@ async def change_application_status(
                 note=record.note,
             )
     except IntegrityError as error:
-        if _violated(error) != DOCUMENT_NUMBER_INDEX:
+        if violated_constraint(error) != DOCUMENT_NUMBER_INDEX:
             raise
         # Rolled back: no file is kept and no e-mail goes out for numbers issued before.
         field = "invoiceNumbers" if change.action is Action.ISSUE else "redInvoiceNumbers"
         message = "An invoice with this number was already issued to this account; check the number."
         raise InvalidInputError([DomainError(ErrorCode.INVALID, message, ["input", field])]) from error
     return updated
-
-
-def _violated(error: IntegrityError) -> str | None:
-    cause = getattr(error.orig, "__cause__", None)
-    return getattr(cause, "constraint_name", None)
 
 
 def _status_or_none(value: str | None) -> ApplicationStatus | None:

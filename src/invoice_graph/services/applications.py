@@ -13,6 +13,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from invoice_graph.db.availability import violated_constraint
 from invoice_graph.db.engine import Database
 from invoice_graph.db.queries import applications as queries
 from invoice_graph.db.queries import owned_lists
@@ -255,16 +256,11 @@ async def apply_for_invoice(
         return replayed
 
 
-def _violated_index(error: IntegrityError) -> str | None:
-    cause = getattr(error.orig, "__cause__", None)
-    return getattr(cause, "constraint_name", None)
-
-
 async def _after_conflict(
     database: Database, request: ApplicationRequest, error: IntegrityError
 ) -> ApplicationRecord:
     """Explain a unique violation of a concurrent apply, after its transaction rolled back."""
-    index = _violated_index(error)
+    index = violated_constraint(error)
     async with database.read() as connection:
         if index == queries.IDEMPOTENCY_INDEX:
             replayed = await _replay(connection, request)
