@@ -41,9 +41,16 @@ def line(**overrides: str) -> dict[str, str]:
 
 
 def csv_text(rows: list[dict[str, str]], *, header: list[str] | None = None) -> str:
-    """The CSV text of rows, with the standard header unless one is given."""
+    """The CSV text of rows, with the standard header unless one is given.
+
+    The optional refund_of column is in the standard header only when some row is a refund, as a
+    billing system without refunds leaves it out.
+    """
+    if header is None:
+        refunds = any(row.get("refund_of") for row in rows)
+        header = [column for column in COLUMNS if refunds or column != "refund_of"]
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=header or list(COLUMNS), extrasaction="ignore")
+    writer = csv.DictWriter(out, fieldnames=header, extrasaction="ignore")
     writer.writeheader()
     writer.writerows(rows)
     return out.getvalue()

@@ -471,6 +471,12 @@ def import_billing(
     typer.echo(
         f"Imported {file}: {result.rows} rows read, {result.inserted} inserted, "
         f"{result.unchanged} unchanged (already imported)."
+        + (
+            f" Refunds: {result.netted} line(s) of months not generated yet now show what is left, "
+            f"{result.deficit_entries} refund(s) added to invoice deficits."
+            if result.netted or result.deficit_entries
+            else ""
+        )
     )
 
 

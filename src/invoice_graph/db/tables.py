@@ -34,6 +34,7 @@ from sqlmodel import Field, SQLModel
 
 from invoice_graph.domain.applications import ApplicationStatus
 from invoice_graph.domain.billing import BillingMode, Channel, ExclusionReason
+from invoice_graph.domain.deficit import DeficitEntryKind
 from invoice_graph.domain.e_invoices import DeliveryStatus, DocumentFormat, InvoiceColour
 from invoice_graph.domain.titles import InvoiceType, TitleKind
 from invoice_graph.domain.viewer import Role
@@ -86,6 +87,7 @@ class Account(SQLModel, table=True):
     """A customer's account; created and renamed by billing imports."""
 
     __tablename__ = "accounts"
+    __table_args__ = (CheckConstraint("invoice_deficit_fen >= 0", name="invoice_deficit"),)
 
     id: int | None = _id_column()
     account_number: str = Field(sa_column=Column(Text, nullable=False, unique=True))
@@ -95,6 +97,9 @@ class Account(SQLModel, table=True):
     )
     created_at: datetime | None = _now_column()
     updated_at: datetime | None = _now_column()
+    # The balance of the invoice deficit ledger (SPEC section 11), kept here so that the writers of
+    # its entries serialise on the account's row.
+    invoice_deficit_fen: int = _fen()
 
 
 class BillingLine(SQLModel, table=True):
@@ -113,6 +118,8 @@ class BillingLine(SQLModel, table=True):
             name="ineligible_reason",
         ),
         CheckConstraint("voucher_fen + coupon_fen + gift_balance_fen + cash_fen = amount_fen", name="parts"),
+        Index("ix_billing_lines_refund_of", "refund_of", postgresql_where=text("refund_of IS NOT NULL")),
+        CheckConstraint("(refund_of IS NULL) = (refund_netted IS NULL)", name="refund_netted"),
     )
 
     account_id: int = _account_key()
@@ -133,6 +140,12 @@ class BillingLine(SQLModel, table=True):
     cash_fen: int = _fen()
     ineligible_reason: str | None = Field(default=None, sa_column=Column(Text))
     content_hash: str = Field(sa_column=Column(Text, nullable=False))
+    # A refund (SPEC section 11): the line_id of the line it refunds, whose eligibility it takes.
+    # Its amounts are the refunded parts; it is in no statement of its own.
+    refund_of: str | None = Field(default=None, sa_column=Column(Text))
+    # Whether the refund was taken off its line before the line's month was generated (the line
+    # then shows what is left), rather than added to the account's invoice deficit.
+    refund_netted: bool | None = Field(default=None, sa_column=Column(Boolean))
 
 
 class StatementRun(SQLModel, table=True):
@@ -259,6 +272,10 @@ class InvoiceApplication(SQLModel, table=True):
         Index("ix_invoice_applications_submitted_at_id", "submitted_at", "id"),
         Index("ix_invoice_applications_account_id_submitted_at", "account_id", "submitted_at"),
         CheckConstraint(_one_of("status", ApplicationStatus), name="status"),
+        CheckConstraint(
+            "deficit_offset_fen >= 0 AND amount_fen = cloud_fen + market_fen - deficit_offset_fen",
+            name="amount",
+        ),
     )
 
     account_id: int = _account_key()
@@ -269,6 +286,8 @@ class InvoiceApplication(SQLModel, table=True):
     months: list[date] = Field(sa_column=Column(ARRAY(Date), nullable=False))
     cloud_fen: int = _fen()
     market_fen: int = _fen()
+    # The part of the account's invoice deficit taken off when it applied (SPEC section 11).
+    deficit_offset_fen: int = _fen()
     amount_fen: int = _fen()
     title: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
     # The address of a PAPER invoice; ELECTRONIC ones are e-mailed to `emails` instead.
@@ -413,6 +432,51 @@ class InvoiceEmailDelivery(SQLModel, table=True):
     sent_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
 
 
+class InvoiceDeficitEntry(SQLModel, table=True):
+    """An entry of an account's invoice deficit ledger (SPEC section 11), with the balance after it."""
+
+    __tablename__ = "invoice_deficit_entries"
+    __table_args__ = (
+        _of_application(),
+        # A refund line grows the deficit once; an application offsets once and releases once.
+        Index(
+            "uq_invoice_deficit_entries_refund",
+            "account_id",
+            "line_id",
+            unique=True,
+            postgresql_where=text("line_id IS NOT NULL"),
+        ),
+        Index(
+            "uq_invoice_deficit_entries_application",
+            "account_id",
+            "application_id",
+            "kind",
+            unique=True,
+            postgresql_where=text("application_id IS NOT NULL"),
+        ),
+        CheckConstraint(_one_of("kind", DeficitEntryKind), name="kind"),
+        CheckConstraint(
+            "CASE kind WHEN 'OFFSET' THEN amount_fen < 0 ELSE amount_fen > 0 END", name="amount_sign"
+        ),
+        CheckConstraint("balance_fen >= 0", name="balance"),
+        CheckConstraint(
+            "(kind = 'REFUND') = (line_id IS NOT NULL) AND (kind = 'REFUND') = (application_id IS NULL)",
+            name="source",
+        ),
+    )
+
+    account_id: int = _account_key()
+    id: int | None = _id_column()
+    kind: str = Field(sa_column=Column(Text, nullable=False))
+    # Positive for REFUND and RELEASE, negative for OFFSET.
+    amount_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    balance_fen: int = Field(sa_column=Column(BigInteger, nullable=False))
+    at: datetime | None = _now_column()
+    # The refund line (REFUND), or the application (OFFSET, RELEASE).
+    line_id: str | None = Field(default=None, sa_column=Column(Text))
+    application_id: int | None = Field(default=None, sa_column=Column(BigInteger))
+
+
 class RateLimitBucket(SQLModel, table=True):
     """A token's leaky bucket of query cost, shared by every server process (graphql/limits.py)."""
 
@@ -479,3 +543,4 @@ rate_limit_buckets = table(RateLimitBucket)
 jobs = table(Job)
 invoice_documents = table(InvoiceDocument)
 invoice_email_deliveries = table(InvoiceEmailDelivery)
+invoice_deficit_entries = table(InvoiceDeficitEntry)

@@ -36,7 +36,10 @@ COLUMNS = (
     "coupon_amount",
     "gift_balance_amount",
     "cash_amount",
+    "refund_of",
 )
+# Columns a file may leave out: a line has no partner, or is no refund (SPEC sections 2 and 11).
+OPTIONAL_COLUMNS = ("partner", "refund_of")
 REQUIRED_TEXT = ("account_number", "account_name", "line_id", "product", "seller")
 _TRUE = {"true", "1", "yes"}
 _FALSE = {"false", "0", "no", ""}
@@ -88,6 +91,8 @@ class BillingLine:
     delivered_on: date | None
     payment: LinePayment
     ineligible_reason: ExclusionReason | None
+    # The line_id of the line this one refunds (SPEC section 11); its amounts are the refunded parts.
+    refund_of: str | None = None
 
     @property
     def month(self) -> Month:
@@ -97,7 +102,7 @@ class BillingLine:
     @property
     def content_hash(self) -> str:
         """A fingerprint of what the billing system said of the line, to spot changed re-imports."""
-        parts = (
+        parts: tuple[str, ...] = (
             self.account_number,
             self.line_id,
             self.billed_on.isoformat(),
@@ -113,12 +118,14 @@ class BillingLine:
             str(self.payment.gift_balance),
             str(self.payment.cash),
         )
+        if self.refund_of is not None:  # appended, so the lines imported before keep their hash
+            parts = (*parts, self.refund_of)
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
 def missing_columns(header: list[str]) -> list[str]:
-    """The required columns a CSV header lacks (partner is optional)."""
-    return [c for c in COLUMNS if c != "partner" and c not in header]
+    """The required columns a CSV header lacks (partner and refund_of are optional)."""
+    return [c for c in COLUMNS if c not in OPTIONAL_COLUMNS and c not in header]
 
 
 def wrong_field_count(line: int, fields: int, header: int) -> RowProblem:
@@ -240,12 +247,16 @@ def parse_row(line: int, values: dict[str, str | None], *, today: date) -> Billi
     )
     parts = payment.voucher + payment.coupon + payment.gift_balance + payment.cash
     # The sum is checked whenever every amount could be read, whatever else is wrong with the row.
-    if len(row.problems) == before_amounts and parts != payment.amount:
+    amounts_read = len(row.problems) == before_amounts
+    if amounts_read and parts != payment.amount:
         row.fail(
             "amount",
             "voucher, coupon, gift balance and cash amounts add up to "
             f"{format_fen(parts)}, not to the amount {format_fen(payment.amount)}; correct them",
         )
+    refund_of = row.text("refund_of", required=False) or None
+    if refund_of is not None:
+        _check_refund(row, refund_of, texts["line_id"], payment if amounts_read else None)
     if row.problems or billed_on is None or channel is None or mode is None:
         return row.problems
     terms = LineTerms(channel, self_operated, mode, billed_on, delivered_on)
@@ -263,4 +274,16 @@ def parse_row(line: int, values: dict[str, str | None], *, today: date) -> Billi
         delivered_on=delivered_on,
         payment=payment,
         ineligible_reason=ineligible_reason(terms),
+        refund_of=refund_of,
     )
+
+
+def _check_refund(row: _Row, refund_of: str, line_id: str, payment: LinePayment | None) -> None:
+    """What a refund row alone can get wrong; the checks against its line are the import's.
+
+    `payment` is None when some amount could not be read.
+    """
+    if refund_of == line_id:
+        row.fail("refund_of", "is the row's own line_id: give the line_id of the line refunded")
+    if payment is not None and payment.amount == 0:
+        row.fail("amount", "is 0: a refund gives back at least one amount above 0")

@@ -13,7 +13,7 @@ from collections import deque
 from collections.abc import AsyncIterator, Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -49,6 +49,9 @@ class ImportResult:
     inserted: int
     unchanged: int
     accounts: int
+    # New refunds taken off lines of months not generated yet, and those added to the deficit.
+    netted: int = 0
+    deficit_entries: int = 0
 
 
 class ImportPhase(enum.StrEnum):
@@ -86,6 +89,7 @@ def _record(number: int, line: BillingLine) -> tuple[Any, ...]:
         pay.cash,
         line.ineligible_reason.value if line.ineligible_reason else None,
         line.content_hash,
+        line.refund_of,
     )
 
 
@@ -128,7 +132,16 @@ def _copy_line(number: int, line: BillingLine) -> str:
     text field (rare) goes through `_copy_field`.
     """
     partner = line.partner
-    texts = (line.account_number, line.account_name, partner or "", line.line_id, line.product, line.seller)
+    refund_of = line.refund_of
+    texts = (
+        line.account_number,
+        line.account_name,
+        partner or "",
+        line.line_id,
+        line.product,
+        line.seller,
+        refund_of or "",
+    )
     if _NEEDS_ESCAPE.search("".join(texts)):
         return "\t".join(map(_copy_field, _record(number, line))) + "\n"
     pay = line.payment
@@ -155,6 +168,7 @@ def _copy_line(number: int, line: BillingLine) -> str:
         str(pay.cash),
         "\\N" if reason is None else reason.value,
         line.content_hash,
+        "\\N" if refund_of is None else refund_of,
     )
     return "\t".join(fields) + "\n"
 
@@ -292,12 +306,8 @@ async def _write(
     connection: AsyncConnection,
     rows: int,
     on_progress: Callable[[ImportPhase, int, int], None],
-) -> tuple[int, int]:
-    """Store the staged accounts and new lines.
-
-    Returns:
-        How many accounts were created or changed, and how many lines inserted.
-    """
+) -> "_Written":
+    """Store the staged accounts and new lines, and apply the new refunds."""
     on_progress(ImportPhase.WRITING, 0, rows)
     accounts = await queries.upsert_accounts(connection=connection)
     if on_progress is _ignore_progress:
@@ -314,8 +324,17 @@ async def _write(
             watch.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await watch
+    netted, deficit_entries = await queries.apply_refunds(connection=connection, now=datetime.now(UTC))
     on_progress(ImportPhase.WRITING, rows, rows)
-    return accounts, inserted
+    return _Written(accounts, inserted, netted, deficit_entries)
+
+
+@dataclass(frozen=True, slots=True)
+class _Written:
+    accounts: int
+    inserted: int
+    netted: int
+    deficit_entries: int
 
 
 async def _watch_insert(
@@ -376,5 +395,14 @@ async def import_billing_file(
         if problems:
             problems.sort(key=lambda problem: problem.line)
             raise ImportRejectedError(problems)
-        accounts, inserted = await _write(database, connection, rows, on_progress)
-    return ImportResult(rows=rows, inserted=inserted, unchanged=rows - inserted, accounts=accounts)
+        if not rows:
+            return ImportResult(rows=0, inserted=0, unchanged=0, accounts=0)
+        written = await _write(database, connection, rows, on_progress)
+    return ImportResult(
+        rows=rows,
+        inserted=written.inserted,
+        unchanged=rows - written.inserted,
+        accounts=written.accounts,
+        netted=written.netted,
+        deficit_entries=written.deficit_entries,
+    )

@@ -8,8 +8,11 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from invoice_graph.db.records import to_records
 from invoice_graph.domain.billing_rows import RowProblem
 from invoice_graph.domain.months import Month
+from invoice_graph.domain.records import field_names
+from invoice_graph.domain.refunds import StagedRefund, refund_problems
 
 # Imports hold this advisory lock shared, statement generation exclusively.
 GENERATION_LOCK = 7_401_200
@@ -38,9 +41,10 @@ _STAGING = (
     ("cash_fen", "bigint NOT NULL"),
     ("ineligible_reason", "text"),
     ("content_hash", "text NOT NULL"),
+    ("refund_of", "text"),
 )
 STAGING_COLUMNS = tuple(name for name, _ in _STAGING)
-_LINE_COLUMNS = ", ".join(STAGING_COLUMNS[4:])
+_LINE_COLUMNS = STAGING_COLUMNS[4:]
 
 _CREATE_STAGING = (
     f"CREATE TEMPORARY TABLE import_lines ({', '.join(f'{name} {kind}' for name, kind in _STAGING)}) "
@@ -57,10 +61,11 @@ SELECT s.row_number, s.line_id FROM import_lines s
 JOIN billing_lines b ON b.line_id = s.line_id
 WHERE b.content_hash <> s.content_hash
 """
+# A refund is never refused because of its month or its line's: it is in no statement of its own.
 _INTO_GENERATED_MONTH = """
 SELECT s.row_number, s.month FROM import_lines s
 JOIN statement_runs r ON r.month = s.month
-WHERE NOT EXISTS (SELECT 1 FROM billing_lines b WHERE b.line_id = s.line_id)
+WHERE s.refund_of IS NULL AND NOT EXISTS (SELECT 1 FROM billing_lines b WHERE b.line_id = s.line_id)
 """
 # The rows of an account whose name differs from the one on the account's first row. One pass
 # over the rows (hashed by account and name) finds the accounts with two names; only their rows
@@ -94,14 +99,105 @@ SET name = EXCLUDED.name, partner_id = COALESCE(EXCLUDED.partner_id, accounts.pa
 WHERE accounts.name IS DISTINCT FROM EXCLUDED.name
    OR accounts.partner_id IS DISTINCT FROM COALESCE(EXCLUDED.partner_id, accounts.partner_id)
 """
+# A refund takes its line's eligibility (its own billed_on may fall on the other side of a rule's
+# date), and is netted against its line when the line's month is not generated yet.
+_LINE_VALUES = {
+    **{column: f"s.{column}" for column in _LINE_COLUMNS},
+    "ineligible_reason": "CASE WHEN n.line_id IS NULL THEN s.ineligible_reason ELSE n.original_reason END",
+    "refund_netted": "n.netted",
+}
 # Built from the constant column list, never from input.
 _INSERT_LINES = f"""
-INSERT INTO billing_lines (account_id, {_LINE_COLUMNS})
-SELECT DISTINCT ON (s.line_id) a.id, {", ".join("s." + c for c in STAGING_COLUMNS[4:])}
+INSERT INTO billing_lines (account_id, {", ".join(_LINE_VALUES)})
+SELECT DISTINCT ON (s.line_id) a.id, {", ".join(_LINE_VALUES.values())}
 FROM import_lines s JOIN accounts a ON a.account_number = s.account_number
+LEFT JOIN import_refunds n ON n.line_id = s.line_id
 WHERE NOT EXISTS (SELECT 1 FROM billing_lines b WHERE b.line_id = s.line_id)
 ORDER BY s.line_id, s.row_number
 ON CONFLICT (account_id, line_id) DO NOTHING
+"""  # noqa: S608
+
+_PARTS = ("amount_fen", "voucher_fen", "coupon_fen", "gift_balance_fen", "cash_fen")
+# The file's new refunds, each with the line it refunds (imported before, or on an earlier row of
+# the file) and what that line has left before this refund: for a line imported before, its
+# amounts (already net of the refunds netted against it) less its later refunds; for a line of the
+# file, its amounts less the file's refunds of it on the rows up to this one.
+_STAGE_REFUNDS = f"""
+CREATE TEMPORARY TABLE import_refunds ON COMMIT DROP AS
+WITH refunds AS (
+    SELECT DISTINCT ON (s.line_id) s.* FROM import_lines s
+    WHERE s.refund_of IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM billing_lines b WHERE b.line_id = s.line_id)
+    ORDER BY s.line_id, s.row_number
+), originals AS (
+    SELECT b.line_id, a.account_number, b.refund_of, b.billed_on, b.month, b.product, b.channel,
+        b.seller, b.billing_mode, b.delivered_on, b.ineligible_reason, NULL::integer AS row_number,
+        {", ".join(f"b.{part} - later.{part} AS {part}" for part in _PARTS)}
+    FROM billing_lines b JOIN accounts a ON a.id = b.account_id
+    CROSS JOIN LATERAL (
+        SELECT {", ".join(f"COALESCE(sum(r.{part}), 0) AS {part}" for part in _PARTS)}
+        FROM billing_lines r
+        WHERE r.refund_of = b.line_id AND r.account_id = b.account_id AND NOT r.refund_netted
+    ) later
+    WHERE b.line_id IN (SELECT refund_of FROM refunds)
+    UNION ALL
+    SELECT * FROM (
+        SELECT DISTINCT ON (s.line_id) s.line_id, s.account_number, s.refund_of, s.billed_on, s.month,
+            s.product, s.channel, s.seller, s.billing_mode, s.delivered_on, s.ineligible_reason,
+            s.row_number, {", ".join(f"s.{part}" for part in _PARTS)}
+        FROM import_lines s
+        WHERE s.line_id IN (SELECT refund_of FROM refunds)
+          AND NOT EXISTS (SELECT 1 FROM billing_lines b WHERE b.line_id = s.line_id)
+        ORDER BY s.line_id, s.row_number
+    ) staged
+)
+SELECT r.row_number, r.line_id, r.account_number, r.refund_of, r.billed_on, r.product, r.channel,
+    r.seller, r.billing_mode, r.delivered_on, {", ".join(f"r.{part}" for part in _PARTS)},
+    o.line_id IS NOT NULL AS found, o.account_number AS original_account,
+    o.refund_of IS NOT NULL AS original_is_refund, o.billed_on AS original_billed_on,
+    o.product AS original_product, o.channel AS original_channel, o.seller AS original_seller,
+    o.billing_mode AS original_billing_mode, o.delivered_on AS original_delivered_on,
+    o.ineligible_reason AS original_reason,
+    NOT EXISTS (SELECT 1 FROM statement_runs g WHERE g.month = o.month) AS netted,
+    {", ".join(f"o.{part} AS left_{part}" for part in _PARTS)},
+    {", ".join(f"sum(r.{part}) OVER same_line AS refunded_{part}" for part in _PARTS)}
+FROM refunds r
+LEFT JOIN originals o ON o.line_id = r.refund_of AND (o.row_number IS NULL OR o.row_number < r.row_number)
+WINDOW same_line AS (PARTITION BY r.refund_of ORDER BY r.row_number)
+"""  # noqa: S608
+_STAGED_REFUNDS = f"SELECT {', '.join(field_names(StagedRefund))} FROM import_refunds"  # noqa: S608
+# Netted refunds: their line, of a month not generated yet, shows what is left.
+_NET_REFUNDS = f"""
+UPDATE billing_lines o SET {", ".join(f"{part} = o.{part} - n.{part}" for part in _PARTS)}
+FROM (
+    SELECT refund_of, {", ".join(f"sum({part}) AS {part}" for part in _PARTS)}
+    FROM import_refunds WHERE netted GROUP BY refund_of
+) n
+WHERE o.line_id = n.refund_of AND o.refund_of IS NULL
+"""  # noqa: S608
+# Refunded invoiceable cash of generated months: REFUND entries of the deficit, in file order,
+# each with the balance after it, from the account's deficit (locked by _LOCK_REFUNDED_ACCOUNTS).
+_REFUNDED = """
+SELECT a.id AS account_id, n.line_id, n.cash_fen AS amount_fen, n.row_number
+FROM import_refunds n JOIN accounts a ON a.account_number = n.account_number
+WHERE NOT n.netted AND n.original_reason IS NULL AND n.cash_fen > 0
+"""
+_LOCK_REFUNDED_ACCOUNTS = f"""
+SELECT id FROM accounts WHERE id IN (SELECT account_id FROM ({_REFUNDED}) r) ORDER BY id
+FOR NO KEY UPDATE
+"""  # noqa: S608
+_INSERT_REFUND_ENTRIES = f"""
+INSERT INTO invoice_deficit_entries (account_id, kind, amount_fen, balance_fen, at, line_id)
+SELECT r.account_id, 'REFUND', r.amount_fen,
+    a.invoice_deficit_fen + sum(r.amount_fen) OVER (PARTITION BY r.account_id ORDER BY r.row_number),
+    :now, r.line_id
+FROM ({_REFUNDED}) r JOIN accounts a ON a.id = r.account_id
+ORDER BY r.account_id, r.row_number
+"""  # noqa: S608
+_ADD_REFUNDS_TO_DEFICITS = f"""
+UPDATE accounts a SET invoice_deficit_fen = a.invoice_deficit_fen + r.amount_fen
+FROM (SELECT account_id, sum(amount_fen) AS amount_fen FROM ({_REFUNDED}) r GROUP BY account_id) r
+WHERE a.id = r.account_id
 """  # noqa: S608
 # Sequences are not transactional: another session sees each id an insert draws, as it draws it.
 _LINE_IDS_DRAWN = """
@@ -158,18 +254,22 @@ _CONFLICTS: tuple[tuple[str, str, Callable[[Any], str]], ...] = (
 
 
 async def find_conflicts(*, connection: AsyncConnection) -> list[RowProblem]:
-    """Rows that clash with each other, with lines imported before, or with generated months.
+    """Rows that clash with each other, with lines imported before, or with generated months;
+    and refunds that do not match the line they refund.
 
     An account's rows must all give it one name; its name may differ from the stored one, which
     the import then changes.
     """
     await connection.execute(text("CREATE INDEX ON import_lines (line_id)"))
     await connection.execute(text("ANALYZE import_lines"))
-    return [
+    problems = [
         RowProblem(row.row_number, field, explain(row))
         for query, field, explain in _CONFLICTS
         for row in await connection.execute(text(query))
     ]
+    await connection.execute(text(_STAGE_REFUNDS))
+    refunds = to_records(StagedRefund, await connection.execute(text(_STAGED_REFUNDS)))
+    return problems + [problem for refund in refunds for problem in refund_problems(refund)]
 
 
 async def upsert_accounts(*, connection: AsyncConnection) -> int:
@@ -185,6 +285,20 @@ async def insert_new_lines(*, connection: AsyncConnection) -> int:
     return int(result.rowcount)
 
 
+async def apply_refunds(*, connection: AsyncConnection, now: datetime) -> tuple[int, int]:
+    """Take the new refunds off their lines of months not generated yet, and add the refunded
+    invoiceable cash of generated months to the accounts' deficits (SPEC section 11).
+
+    Returns:
+        How many lines were netted and how many REFUND entries written.
+    """
+    netted = await connection.execute(text(_NET_REFUNDS))
+    await connection.execute(text(_LOCK_REFUNDED_ACCOUNTS))
+    entries = await connection.execute(text(_INSERT_REFUND_ENTRIES), {"now": now})
+    await connection.execute(text(_ADD_REFUNDS_TO_DEFICITS))
+    return int(netted.rowcount), int(entries.rowcount)
+
+
 async def read_line_ids_drawn(*, connection: AsyncConnection) -> int:
     """The last id drawn for billing_lines by any session, committed or not (0 before the first).
 
@@ -193,11 +307,12 @@ async def read_line_ids_drawn(*, connection: AsyncConnection) -> int:
     return int((await connection.execute(text(_LINE_IDS_DRAWN))).scalar_one())
 
 
+# Months with lines; refunds are in no statement of their own.
 _DUE_MONTHS = """
 WITH RECURSIVE line_months AS (
-    SELECT min(month) AS month FROM billing_lines
+    SELECT min(month) AS month FROM billing_lines WHERE refund_of IS NULL
     UNION ALL
-    SELECT (SELECT min(month) FROM billing_lines WHERE month > m.month)
+    SELECT (SELECT min(month) FROM billing_lines WHERE month > m.month AND refund_of IS NULL)
     FROM line_months m WHERE m.month IS NOT NULL
 )
 SELECT month FROM line_months
@@ -228,7 +343,7 @@ SELECT account_id, month, :now,
     {_sum("cash_fen", "ineligible_reason = 'NOT_SUBSCRIPTION'")},
     {_sum("cash_fen", "ineligible_reason = 'DELIVERED_BEFORE_CUTOFF'")},
     {_sum("cash_fen", "ineligible_reason = 'ISSUED_BY_MARKET_PROVIDER'")}
-FROM billing_lines WHERE month = ANY(:months)
+FROM billing_lines WHERE month = ANY(:months) AND refund_of IS NULL
 GROUP BY account_id, month
 """  # noqa: S608
 

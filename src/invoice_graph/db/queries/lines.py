@@ -14,7 +14,10 @@ from invoice_graph.domain.paging import Page, PageRequest
 from invoice_graph.domain.records import LineRecord
 
 LINE_ORDER = Ordering((billing_lines.c.billed_on, billing_lines.c.id), descending=False)
-_LINES = select_record(LineRecord, billing_lines)
+# Refunds are in no statement: a statement's lines are its billed lines (net of the refunds taken
+# off them before it was generated).
+_STATEMENT_LINE = billing_lines.c.refund_of.is_(None)
+_LINES = select_record(LineRecord, billing_lines).where(_STATEMENT_LINE)
 
 
 async def page_lines_by_statements(
@@ -32,7 +35,7 @@ async def count_lines_by_statements(
     """How many lines each (account_id, month) statement has."""
     query = (
         select(billing_lines.c.account_id, billing_lines.c.month, func.count())
-        .where(tuple_(billing_lines.c.account_id, billing_lines.c.month).in_(keys))
+        .where(tuple_(billing_lines.c.account_id, billing_lines.c.month).in_(keys), _STATEMENT_LINE)
         .group_by(billing_lines.c.account_id, billing_lines.c.month)
     )
     return {(row[0], row[1]): row[2] for row in await connection.execute(query)}
