@@ -15,6 +15,7 @@ from decimal import Decimal
 from email_validator import EmailNotValidError, validate_email
 
 from invoice_graph.domain.applications import InvoiceMedium
+from invoice_graph.domain.deficit import deficit_offset
 from invoice_graph.domain.errors import DomainError, ErrorCode
 from invoice_graph.domain.money import format_fen, to_fen
 from invoice_graph.domain.months import CST, Month
@@ -138,14 +139,39 @@ def invoiceable_fen(months: Sequence[Month], facts: Mapping[Month, MonthFacts]) 
     return sum(f.cloud_fen for f in usable), sum(f.market_fen for f in usable)
 
 
-def amount_problem(confirmed: Decimal, server_fen: int) -> DomainError | None:
-    """AMOUNT_MISMATCH, stating the server's amount, when the confirmed amount differs from it."""
-    if to_fen(confirmed) == server_fen:
+def nothing_left_problem(total_fen: int, offset_fen: int, path: Sequence[str]) -> DomainError | None:
+    """NOTHING_TO_INVOICE when the invoice deficit takes all of the months' invoiceable total."""
+    if offset_fen == 0 or total_fen > offset_fen:
         return None
     return DomainError(
+        ErrorCode.NOTHING_TO_INVOICE,
+        f"The invoice deficit (cash refunded after it was invoiceable) takes all {format_fen(total_fen)} "
+        "of these months: nothing is left to invoice. Add months, or apply once more is billed.",
+        list(path),
+    )
+
+
+def amount_problem(confirmed: Decimal, total_fen: int, offset_fen: int = 0) -> DomainError | None:
+    """AMOUNT_MISMATCH, stating the server's amount, when the confirmed amount differs from it.
+
+    Args:
+        confirmed: the amount the customer confirmed.
+        total_fen: the months' invoiceable total.
+        offset_fen: what the invoice deficit takes off it.
+    """
+    amount_fen = total_fen - offset_fen
+    if to_fen(confirmed) == amount_fen:
+        return None
+    if offset_fen:
+        what = (
+            f"The invoice for these months is {format_fen(amount_fen)} (their invoiceable "
+            f"{format_fen(total_fen)} less {format_fen(offset_fen)} of invoice deficit)"
+        )
+    else:
+        what = f"The invoiceable total of these months is {format_fen(amount_fen)}"
+    return DomainError(
         ErrorCode.AMOUNT_MISMATCH,
-        f"The invoiceable total of these months is {format_fen(server_fen)}, not {confirmed}; "
-        "review the amount and confirm it again.",
+        f"{what}, not {confirmed}; review the amount and confirm it again.",
         ["input", "confirmedAmount"],
     )
 
@@ -251,8 +277,9 @@ def application_problems(
     current: Month,
     medium: InvoiceMedium = InvoiceMedium.PAPER,
     offered: Sequence[InvoiceMedium] = (InvoiceMedium.PAPER,),
+    deficit_fen: int = 0,
 ) -> list[DomainError]:
-    """Every reason to refuse an application (SPEC sections 5 and 9); empty when it may be saved.
+    """Every reason to refuse an application (SPEC sections 5, 9 and 11); empty when it may be saved.
 
     Args:
         request: what the customer asked for.
@@ -262,15 +289,19 @@ def application_problems(
         current: the current month in CST.
         medium: the medium applied for (the request's, or the server's default).
         offered: the media the server offers.
+        deficit_fen: the account's invoice deficit, taken off the months' total first.
 
     Returns:
         Every problem, each with the path of its input field.
     """
     problems = month_problems(request.months, facts, current=current, path=["input", "months"])
     if not problems:
-        cloud, market = invoiceable_fen(request.months, facts)
-        mismatch = amount_problem(request.confirmed_amount, cloud + market)
-        problems += [mismatch] if mismatch else []
+        total = sum(invoiceable_fen(request.months, facts))
+        offset = deficit_offset(deficit_fen, total)
+        amount = nothing_left_problem(total, offset, ["input", "months"]) or amount_problem(
+            request.confirmed_amount, total, offset
+        )
+        problems += [amount] if amount else []
     problems += _not_found(title_found, "title", "titleId")
     if medium is InvoiceMedium.PAPER:
         problems += _address_problems(request.address_id, address_found)
@@ -278,15 +309,21 @@ def application_problems(
 
 
 def eligibility_problems(
-    *, has_title: bool, has_address: bool, invoiceable_fen: int, medium: InvoiceMedium = InvoiceMedium.PAPER
+    *,
+    has_title: bool,
+    has_address: bool,
+    invoiceable_fen: int,
+    medium: InvoiceMedium = InvoiceMedium.PAPER,
+    deficit_fen: int = 0,
 ) -> list[EligibilityProblem]:
-    """What keeps an account from applying (SPEC section 5, prerequisites).
+    """What keeps an account from applying (SPEC sections 5 and 11, prerequisites).
 
     Args:
         has_title: the account has an invoice title.
         has_address: the account has an invoice address (needed for PAPER only).
         invoiceable_fen: what it can invoice of its generated months not yet in an application.
         medium: the medium it would apply for.
+        deficit_fen: its invoice deficit, which the next application takes off first.
 
     Returns:
         The problems, empty when the account can apply.
@@ -296,7 +333,7 @@ def eligibility_problems(
         problems.append(EligibilityProblem.TITLE_REQUIRED)
     if not has_address and medium is InvoiceMedium.PAPER:
         problems.append(EligibilityProblem.ADDRESS_REQUIRED)
-    if invoiceable_fen == 0:
+    if invoiceable_fen - deficit_fen <= 0:
         problems.append(EligibilityProblem.NOTHING_TO_INVOICE)
     return problems
 

@@ -27,6 +27,7 @@ class AccountRecord:
     account_number: str
     name: str
     partner_id: int | None
+    invoice_deficit_fen: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +97,7 @@ class ApplicationRecord:
     months: list[date]
     cloud_fen: int
     market_fen: int
+    deficit_offset_fen: int
     amount_fen: int
     title: dict[str, Any]
     address: dict[str, Any] | None
@@ -181,3 +183,17 @@ class InvoiceSetup:
 
     titles: int
     addresses: int
+
+
+@dataclass(frozen=True, slots=True)
+class DeficitEntryRecord:
+    """An entry of an account's invoice deficit ledger, with the balance after it."""
+
+    account_id: int
+    id: int
+    kind: str
+    amount_fen: int
+    balance_fen: int
+    at: datetime
+    line_id: str | None
+    application_id: int | None

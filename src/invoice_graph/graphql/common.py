@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import strawberry
 
-from invoice_graph.domain import applications, billing, e_invoices, titles, viewer
+from invoice_graph.domain import applications, billing, deficit, e_invoices, titles, viewer
 from invoice_graph.domain.money import from_fen
 
 
@@ -46,6 +46,7 @@ _ENUMS: tuple[tuple[type[enum.Enum], str, str], ...] = (
     (applications.ReversalReason, "ReversalReason", "Why an issued invoice is to be voided."),
     (e_invoices.DocumentFormat, "InvoiceDocumentFormat", "The format of an issued file."),
     (e_invoices.DeliveryStatus, "EmailDeliveryStatus", "How an e-mail of an e-invoice's files went."),
+    (deficit.DeficitEntryKind, "InvoiceDeficitEntryKind", "What an entry of the invoice deficit records."),
     (titles.TitleKind, "TitleKind", "A company or a person."),
     (titles.InvoiceType, "InvoiceType", "The kind of VAT invoice."),
 )

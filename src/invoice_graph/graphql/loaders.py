@@ -10,6 +10,7 @@ from invoice_graph.domain.paging import Page
 from invoice_graph.domain.records import (
     AccountRecord,
     ApplicationRecord,
+    DeficitEntryRecord,
     DeliveryRecord,
     DocumentRecord,
     EventRecord,
@@ -71,6 +72,15 @@ class Loaders:
         )
         self.deliveries_by_application: DataLoader[tuple[int, int], list[DeliveryRecord]] = DataLoader(
             reader.deliveries_by_application
+        )
+        self.deficit_entry_pages_by_account: DataLoader[PageKey[None], Page[DeficitEntryRecord]] = DataLoader(
+            reader.deficit_entry_pages
+        )
+        self.deficit_entry_counts_by_account: DataLoader[tuple[int, None], int] = DataLoader(
+            reader.deficit_entry_counts
+        )
+        self.deficit_entries_by_id: DataLoader[tuple[int, int], DeficitEntryRecord | None] = DataLoader(
+            reader.deficit_entries_by_id
         )
 
         self.titles_by_account: DataLoader[int, list[TitleRecord]] = DataLoader(reader.titles_by_account)

@@ -8,6 +8,7 @@ from invoice_graph.graphql.context import Info
 from invoice_graph.graphql.ids import GlobalId, decode_id
 from invoice_graph.graphql.invoice_addresses.types import InvoiceAddress
 from invoice_graph.graphql.invoice_applications.types import InvoiceApplication
+from invoice_graph.graphql.invoice_deficit.types import InvoiceDeficitEntry
 from invoice_graph.graphql.invoice_titles.types import InvoiceTitle
 from invoice_graph.graphql.statements.types import MonthlyStatement, StatementLine
 
@@ -39,6 +40,11 @@ async def _address(info: Info, gid: GlobalId) -> Node | None:
     return next((InvoiceAddress.from_record(row) for row in rows if row.id == gid.row_id), None)
 
 
+async def _deficit_entry(info: Info, gid: GlobalId) -> Node | None:
+    row = await info.context.loaders.deficit_entries_by_id.load((gid.account_id, gid.row_id))
+    return InvoiceDeficitEntry.from_record(row) if row else None
+
+
 async def _application(info: Info, gid: GlobalId) -> Node | None:
     row = await info.context.loaders.applications_by_id.load((gid.account_id, gid.row_id))
     return InvoiceApplication.from_record(row) if row else None
@@ -51,6 +57,7 @@ RESOLVERS: dict[str, NodeResolver] = {
     "InvoiceApplication": _application,
     "InvoiceTitle": _title,
     "InvoiceAddress": _address,
+    "InvoiceDeficitEntry": _deficit_entry,
 }
 
 

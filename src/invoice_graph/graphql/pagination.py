@@ -54,6 +54,7 @@ _KEY_PARSERS: dict[str, tuple[Callable[[Any], Any], ...]] = {
     "statement": (_day,),
     "line": (_day, _row_id),
     "application": (_instant, _row_id),
+    "deficitEntry": (_row_id,),
 }
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from invoice_graph.db.availability import violated_constraint
 from invoice_graph.db.engine import Database
 from invoice_graph.db.queries import applications as queries
+from invoice_graph.db.queries import deficit as deficit_queries
 from invoice_graph.db.queries.documents import DOCUMENT_NUMBER_INDEX
 from invoice_graph.domain.application_details import StatusChange, recorded
 from invoice_graph.domain.applications import (
@@ -21,6 +22,7 @@ from invoice_graph.domain.applications import (
     next_status,
 )
 from invoice_graph.domain.applying import checked_emails
+from invoice_graph.domain.deficit import DeficitEntryKind
 from invoice_graph.domain.e_invoices import InvoiceColour
 from invoice_graph.domain.errors import DomainError, ErrorCode, InvalidInputError
 from invoice_graph.domain.months import CST
@@ -106,9 +108,7 @@ async def change_application_status(
             if medium is InvoiceMedium.ELECTRONIC:
                 await _send_files(connection, updated, change.action, issuer, instant)
             if target in RELEASING_STATUSES:
-                await queries.release_months(
-                    connection=connection, account_id=account_id, application_id=application_id
-                )
+                await _release(connection, row, instant)
             await queries.insert_event(
                 connection=connection,
                 account_id=account_id,
@@ -126,6 +126,20 @@ async def change_application_status(
         message = "An invoice with this number was already issued to this account; check the number."
         raise InvalidInputError([DomainError(ErrorCode.INVALID, message, ["input", field])]) from error
     return updated
+
+
+async def _release(connection: AsyncConnection, row: ApplicationRecord, now: datetime) -> None:
+    """Free the application's months, and give back the deficit it took off (a RELEASE entry)."""
+    await queries.release_months(connection=connection, account_id=row.account_id, application_id=row.id)
+    if row.deficit_offset_fen:
+        await deficit_queries.move_deficit(
+            connection=connection,
+            account_id=row.account_id,
+            kind=DeficitEntryKind.RELEASE,
+            amount_fen=row.deficit_offset_fen,
+            application_id=row.id,
+            at=now,
+        )
 
 
 def _status_or_none(value: str | None) -> ApplicationStatus | None:

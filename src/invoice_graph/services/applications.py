@@ -1,4 +1,4 @@
-"""Applying for an invoice, and its dry run (SPEC R6, section 5).
+"""Applying for an invoice, and its dry run (SPEC R6, sections 5 and 11).
 
 R6 is enforced by the partial unique index on active application months, not by locks: of two
 concurrent applications for the same month the second one's insert waits for the first and
@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from invoice_graph.db.availability import violated_constraint
 from invoice_graph.db.engine import Database
 from invoice_graph.db.queries import applications as queries
+from invoice_graph.db.queries import deficit as deficit_queries
 from invoice_graph.db.queries import owned_lists
 from invoice_graph.db.queries import statements as statement_queries
 from invoice_graph.domain.access import Operation
@@ -29,7 +30,9 @@ from invoice_graph.domain.applying import (
     checked_emails,
     invoiceable_fen,
     month_problems,
+    nothing_left_problem,
 )
+from invoice_graph.domain.deficit import DeficitEntryKind, deficit_offset
 from invoice_graph.domain.errors import DomainError, ErrorCode, InvalidInputError
 from invoice_graph.domain.months import Month
 from invoice_graph.domain.printing import trimmed
@@ -47,7 +50,14 @@ class Preview:
     months: list[Month]
     cloud_fen: int
     market_fen: int
+    # What the account's invoice deficit would take off the months' total.
+    deficit_offset_fen: int
     problems: list[DomainError]
+
+    @property
+    def amount_fen(self) -> int:
+        """What the invoice would be for: the months' total less the deficit offset."""
+        return self.cloud_fen + self.market_fen - self.deficit_offset_fen
 
 
 async def month_facts(
@@ -88,7 +98,7 @@ async def preview_application(
         DomainError: NOT_FOUND when the viewer does not see the account.
     """
     async with database.read() as connection:
-        await require_account(connection, viewer, account_id, field=["accountId"])
+        account = await require_account(connection, viewer, account_id, field=["accountId"])
         facts = await month_facts(connection, account_id, months)
         setup = await queries.count_setup_by_account_ids(connection=connection, account_ids=[account_id])
     titles = setup[account_id].titles
@@ -99,8 +109,14 @@ async def preview_application(
     if not addresses and medium is InvoiceMedium.PAPER:
         problems.append(DomainError(ErrorCode.ADDRESS_REQUIRED, "Add an invoice address first."))
     cloud, market = invoiceable_fen(months, facts)
+    offset = deficit_offset(account.invoice_deficit_fen, cloud + market)
+    nothing_left = nothing_left_problem(cloud + market, offset, ["months"])
+    if nothing_left is not None and not problems:
+        problems.append(nothing_left)
     usable = sorted({m for m in months if m in facts and not facts[m].in_application})
-    return Preview(months=usable, cloud_fen=cloud, market_fen=market, problems=problems)
+    return Preview(
+        months=usable, cloud_fen=cloud, market_fen=market, deficit_offset_fen=offset, problems=problems
+    )
 
 
 async def _replay(connection: AsyncConnection, request: ApplicationRequest) -> ApplicationRecord | None:
@@ -126,6 +142,7 @@ class _Sources:
     title: TitleRecord
     address: AddressRecord | None
     facts: dict[Month, MonthFacts]
+    deficit_fen: int
 
 
 async def _checked_sources(
@@ -135,7 +152,12 @@ async def _checked_sources(
     medium: InvoiceMedium,
     offered: Sequence[InvoiceMedium],
 ) -> _Sources:
-    """The title, address (PAPER only) and month facts of a request, once every check passes."""
+    """The title, address (PAPER only), month facts and deficit of a request, once every check passes.
+
+    The account's deficit is read under its row lock, held until the application commits: of two
+    concurrent applications the second waits, and sees the deficit the first one left.
+    """
+    deficit = await deficit_queries.lock_deficit(connection=connection, account_id=request.account_id)
     title = await owned_lists.get_title(
         connection=connection, account_id=request.account_id, title_id=request.title_id
     )
@@ -153,10 +175,11 @@ async def _checked_sources(
         current=Month.of_instant(now),
         medium=medium,
         offered=offered,
+        deficit_fen=deficit,
     )
     if problems or title is None or (medium is InvoiceMedium.PAPER and address is None):
         raise InvalidInputError(problems)
-    return _Sources(title, address, facts)
+    return _Sources(title, address, facts, deficit)
 
 
 async def _insert(
@@ -169,6 +192,7 @@ async def _insert(
     medium = request.medium or offered[0]
     sources = await _checked_sources(connection, request, now, medium, offered)
     cloud, market = invoiceable_fen(request.months, sources.facts)
+    offset = deficit_offset(sources.deficit_fen, cloud + market)
     emails = (
         checked_emails(request.emails, ["input", "emails"])[0] if medium is InvoiceMedium.ELECTRONIC else []
     )
@@ -184,7 +208,8 @@ async def _insert(
             "months": sorted({month.first_day for month in request.months}),
             "cloud_fen": cloud,
             "market_fen": market,
-            "amount_fen": cloud + market,
+            "deficit_offset_fen": offset,
+            "amount_fen": cloud + market - offset,
             "title": title_snapshot(sources.title),
             "address": address_snapshot(sources.address) if sources.address else None,
             "emails": emails,
@@ -195,6 +220,15 @@ async def _insert(
             "request_fingerprint": request.fingerprint(),
         },
     )
+    if offset:
+        await deficit_queries.move_deficit(
+            connection=connection,
+            account_id=row.account_id,
+            kind=DeficitEntryKind.OFFSET,
+            amount_fen=-offset,
+            application_id=row.id,
+            at=now,
+        )
     await queries.insert_event(
         connection=connection,
         account_id=row.account_id,

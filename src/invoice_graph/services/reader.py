@@ -16,13 +16,22 @@ from datetime import date
 from typing import Any, Protocol, TypeVar
 
 from invoice_graph.db.engine import Database
-from invoice_graph.db.queries import accounts, application_lists, applications, documents, lines, statements
+from invoice_graph.db.queries import (
+    accounts,
+    application_lists,
+    applications,
+    deficit,
+    documents,
+    lines,
+    statements,
+)
 from invoice_graph.domain.addresses import AddressRecord
 from invoice_graph.domain.filters import ApplicationFilter, StatementFilter
 from invoice_graph.domain.paging import Page, PageRequest, empty_page
 from invoice_graph.domain.records import (
     AccountRecord,
     ApplicationRecord,
+    DeficitEntryRecord,
     DeliveryRecord,
     DocumentRecord,
     EventRecord,
@@ -230,6 +239,18 @@ class Reader:
         """The e-mails of each (account, application id), newest first."""
         found = await self._read(documents.list_deliveries_by_applications, keys=keys)
         return [found.get(key, []) for key in keys]
+
+    async def deficit_entry_pages(self, keys: Sequence[PageKey[None]]) -> list[Page[DeficitEntryRecord]]:
+        """Each (account, None, page) key's page of deficit ledger entries, newest first."""
+        return await self._pages_by_account(deficit.page_entries_by_account_ids, keys)
+
+    async def deficit_entry_counts(self, keys: Sequence[tuple[int, None]]) -> list[int]:
+        """How many deficit ledger entries each (account, None) key has."""
+        return await self._counts_by_account(deficit.count_entries_by_account_ids, keys)
+
+    async def deficit_entries_by_id(self, keys: Sequence[tuple[int, int]]) -> list[DeficitEntryRecord | None]:
+        """The deficit ledger entry of each (account, id), if any."""
+        return await self._by_account_and_id(deficit.list_entries_by_ids, keys)
 
     async def invoice_setup(self, account_ids: Sequence[int]) -> list[InvoiceSetup]:
         """How many titles and addresses each account has."""

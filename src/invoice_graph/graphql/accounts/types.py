@@ -10,7 +10,7 @@ from invoice_graph.domain.months import Month
 from invoice_graph.domain.paging import PageRequest
 from invoice_graph.domain.records import AccountRecord
 from invoice_graph.domain.viewer import Role
-from invoice_graph.graphql.common import Node
+from invoice_graph.graphql.common import Money, Node
 from invoice_graph.graphql.context import Info
 from invoice_graph.graphql.errors import MAX_MONTHS_PER_REQUEST, check_list_size
 from invoice_graph.graphql.ids import encode_id
@@ -21,6 +21,7 @@ from invoice_graph.graphql.invoice_applications.types import (
     InvoiceEligibility,
     InvoicePreview,
 )
+from invoice_graph.graphql.invoice_deficit.types import InvoiceDeficitEntry
 from invoice_graph.graphql.invoice_titles.types import InvoiceTitle
 from invoice_graph.graphql.pagination import Connection, Paged, connection
 from invoice_graph.graphql.relations import BUILDERS
@@ -31,7 +32,12 @@ from invoice_graph.graphql.statements.types import InvoiceableTotals, MonthlySta
 class Account(Node):
     account_number: str = strawberry.field(description="The account number in the billing system.")
     name: str = strawberry.field(description="The customer's name.")
+    invoice_deficit: Money = strawberry.field(
+        description="Invoiced (or invoiceable) cash refunded after its statement was generated, not yet "
+        "offset: taken off the next applications first."
+    )
     account_id: strawberry.Private[int]
+    deficit_fen: strawberry.Private[int]
 
     @classmethod
     def from_record(cls, row: AccountRecord) -> "Account":
@@ -40,7 +46,9 @@ class Account(Node):
             id=strawberry.ID(encode_id("Account", row.id)),
             account_number=row.account_number,
             name=row.name,
+            invoice_deficit=Money.of_fen(row.invoice_deficit_fen),
             account_id=row.id,
+            deficit_fen=row.invoice_deficit_fen,
         )
 
     @strawberry.field(
@@ -96,7 +104,10 @@ class Account(Node):
         self, info: Info, medium: InvoiceMedium | None = None
     ) -> InvoiceEligibility:
         return await application_fields.eligibility_of(
-            info, self.account_id, medium or info.context.settings.default_medium
+            info,
+            self.account_id,
+            medium or info.context.settings.default_medium,
+            deficit_fen=self.deficit_fen,
         )
 
     @strawberry.field(
@@ -108,6 +119,17 @@ class Account(Node):
     ) -> InvoicePreview:
         return await application_fields.preview_of(
             info, self.account_id, months, medium or info.context.settings.default_medium
+        )
+
+    @strawberry.field(description="The deficit's ledger, newest first.", extensions=[Paged("deficitEntry")])
+    async def invoice_deficit_entries(self, info: Info, page: PageRequest) -> Connection[InvoiceDeficitEntry]:
+        loaders = info.context.loaders
+        rows = await loaders.deficit_entry_pages_by_account.load((self.account_id, None, page))
+        return connection(
+            "deficitEntry",
+            rows,
+            InvoiceDeficitEntry.from_record,
+            lambda: loaders.deficit_entry_counts_by_account.load((self.account_id, None)),
         )
 
     @strawberry.field(

@@ -22,14 +22,23 @@ from invoice_graph.graphql.user_errors import UserError
 from invoice_graph.services.applications import preview_application
 
 
-async def eligibility_of(info: Info, account_id: int, medium: InvoiceMedium) -> InvoiceEligibility:
-    """Whether an account the viewer sees can apply, through batched loaders."""
+async def eligibility_of(
+    info: Info, account_id: int, medium: InvoiceMedium, *, deficit_fen: int
+) -> InvoiceEligibility:
+    """Whether an account the viewer sees can apply, through batched loaders.
+
+    Its invoice deficit is taken off what it can invoice before NOTHING_TO_INVOICE is decided.
+    """
     loaders = info.context.loaders
     setup = await loaders.invoice_setup_by_account.load(account_id)
     row = await loaders.invoiceable_by_account.load((account_id, None))
     fen = row.cloud_fen + row.market_fen if row is not None else 0
     problems = eligibility_problems(
-        has_title=setup.titles > 0, has_address=setup.addresses > 0, invoiceable_fen=fen, medium=medium
+        has_title=setup.titles > 0,
+        has_address=setup.addresses > 0,
+        invoiceable_fen=fen,
+        medium=medium,
+        deficit_fen=deficit_fen,
     )
     return InvoiceEligibility(can_apply=not problems, problems=problems, invoiceable_total=Money.of_fen(fen))
 
@@ -48,7 +57,12 @@ async def preview_of(
         market=Money.of_fen(preview.market_fen),
         total=Money.of_fen(preview.cloud_fen + preview.market_fen),
     )
-    return InvoicePreview(totals=totals, problems=[UserError.from_domain(p) for p in preview.problems])
+    return InvoicePreview(
+        totals=totals,
+        deficit_offset=Money.of_fen(preview.deficit_offset_fen),
+        amount=Money.of_fen(preview.amount_fen),
+        problems=[UserError.from_domain(p) for p in preview.problems],
+    )
 
 
 def _filter(statuses: list[ApplicationStatus] | None, overdue: bool | None = None) -> ApplicationFilter:

@@ -102,7 +102,12 @@ class InvoiceApplication(Node):
     months: list[Month] = strawberry.field(description="The months invoiced, oldest first.")
     cloud_amount: Money = strawberry.field(description="Invoiced cloud expense.")
     market_amount: Money = strawberry.field(description="Invoiced market expense.")
-    amount: Money = strawberry.field(description="The invoiced total.")
+    deficit_offset: Money = strawberry.field(
+        description="The part of the account's invoice deficit taken off this invoice."
+    )
+    amount: Money = strawberry.field(
+        description="What the invoice is for: cloudAmount + marketAmount - deficitOffset."
+    )
     title: InvoiceTitleSnapshot = strawberry.field(description="Who the invoice is made out to.")
     address: InvoiceAddressSnapshot | None = strawberry.field(
         description="Where a PAPER invoice is mailed; null for ELECTRONIC ones."
@@ -150,6 +155,7 @@ class InvoiceApplication(Node):
             months=[Month.of(month) for month in sorted(row.months)],
             cloud_amount=Money.of_fen(row.cloud_fen),
             market_amount=Money.of_fen(row.market_fen),
+            deficit_offset=Money.of_fen(row.deficit_offset_fen),
             amount=Money.of_fen(row.amount_fen),
             title=InvoiceTitleSnapshot.from_snapshot(row.title),
             address=InvoiceAddressSnapshot.from_snapshot(row.address) if row.address is not None else None,
@@ -217,6 +223,13 @@ class InvoiceEligibility:
 @strawberry.type(description="Dry run of applyForInvoice: the totals and every problem; nothing is saved.")
 class InvoicePreview:
     totals: InvoiceableTotals = strawberry.field(description="What the months that can be applied for total.")
+    deficit_offset: Money = strawberry.field(
+        description="The part of the account's invoice deficit this application would take off."
+    )
+    amount: Money = strawberry.field(
+        description="What the invoice would be for: totals.total - deficitOffset; confirmedAmount must "
+        "equal it."
+    )
     problems: list[UserError] = strawberry.field(
         description="Everything applyForInvoice would refuse for these months; empty when they can be "
         "applied for."

@@ -1,0 +1,1 @@
+"""The invoice deficit ledger (SPEC section 11)."""
