@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from invoice_graph.db.engine import Database
+from invoice_graph.db.queries.applications import list_applications_by_ids
 from invoice_graph.db.tables import accounts, invoice_deficit_entries
 from invoice_graph.domain.application_details import StatusChange
 from invoice_graph.domain.applications import Action, ReversalReason
@@ -165,7 +166,7 @@ async def test_months_the_deficit_takes_whole_are_nothing_to_invoice(
 
 _PAPER_NUMBER = StatusChange(Action.ISSUE, invoice_numbers=("12345678",))
 # Each way an application leaves the active ones, as (who acts, what they do) in order.
-_RELEASES = {
+_RELEASES: dict[str, list[tuple[Viewer | None, StatusChange]]] = {
     "cancelled": [(None, StatusChange(Action.CANCEL))],
     "rejected": [(FINANCE, StatusChange(Action.REJECT, reason="Wrong title"))],
     "returned": [
@@ -196,9 +197,10 @@ async def test_an_application_that_leaves_gives_its_offset_back(
     deficit, entries = await _ledger(database)
     assert (deficit, entries[-1]) == (25000, ("RELEASE", 25000, 25000, application.id))
     assert [kind for kind, *_ in entries] == ["REFUND", "OFFSET", "RELEASE"]
-    reloaded = await preview_application(
-        database, viewer=viewer, account_id=application.account_id, months=[MONTHS[2]]
-    )
+    async with database.read() as connection:
+        [reloaded] = await list_applications_by_ids(
+            connection=connection, keys=[(application.account_id, application.id)]
+        )
     assert (reloaded.deficit_offset_fen, reloaded.amount_fen) == (25000, 5000)
     # and the next application takes it off again
     again = await _apply(database, viewer, ids, [MONTHS[2]], "50.00")

@@ -25,7 +25,9 @@ class InvoiceItem:
 
     name: str  # e.g. "*信息技术服务*云服务费"
     specification: str  # e.g. "2026-09 至 2026-10"
-    amount_fen: int  # tax-inclusive, positive even on a red-letter invoice
+    # Tax-inclusive, positive even on a red-letter invoice; negative on a discount line (the
+    # invoice deficit taken off), which a red-letter invoice prints positive.
+    amount_fen: int
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,8 @@ INVOICE_EMAIL_JOB = "invoice_email"
 EMAIL_ATTEMPTS = 12
 _CLOUD_ITEM = "*信息技术服务*云服务费"
 _MARKET_ITEM = "*信息技术服务*云市场服务费"
+# The invoice deficit taken off (SPEC section 11): invoiced cash refunded since.
+_OFFSET_ITEM = "*信息技术服务*退款欠票抵减"
 _FORMATS = (
     (DocumentFormat.PDF, "application/pdf", ".pdf"),
     (DocumentFormat.XML, "application/xml", ".xml"),
@@ -64,6 +66,18 @@ def shares(total_fen: int, parts: int) -> list[int]:
     return [base + (1 if index < remainder else 0) for index in range(parts)]
 
 
+def offset_shares(offset_fen: int, totals_fen: Sequence[int]) -> list[int]:
+    """The deficit offset of each of an application's invoices: taken off the first ones first, each
+    at most its total, so no invoice is for less than nothing; the shares add up to the offset."""
+    left = offset_fen
+    taken = []
+    for total in totals_fen:
+        take = min(left, total)
+        taken.append(take)
+        left -= take
+    return taken
+
+
 def _months_text(months: Sequence[date]) -> str:
     first, last = Month.of(min(months)), Month.of(max(months))
     return str(first) if first == last else f"{first} 至 {last}"
@@ -95,11 +109,19 @@ def invoice_data(
     months = _months_text(application.months)
     cloud = shares(application.cloud_fen, len(numbers))
     market = shares(application.market_fen, len(numbers))
+    offsets = offset_shares(
+        application.deficit_offset_fen, [c + m for c, m in zip(cloud, market, strict=True)]
+    )
     invoices = []
     for index, number in enumerate(numbers):
+        # The deficit offset is a discount line after the items (a negative amount).
         items = tuple(
             InvoiceItem(name=name, specification=months, amount_fen=fen)
-            for name, fen in ((_CLOUD_ITEM, cloud[index]), (_MARKET_ITEM, market[index]))
+            for name, fen in (
+                (_CLOUD_ITEM, cloud[index]),
+                (_MARKET_ITEM, market[index]),
+                (_OFFSET_ITEM, -offsets[index]),
+            )
             if fen
         )
         original = application.invoice_numbers[index] if colour is InvoiceColour.RED else None
