@@ -1,7 +1,8 @@
 """Tenant isolation: another customer's objects do not exist for a customer or an unrelated partner.
 
-The victim is account B-1 (managed by partner P-1) with a statement, a line, a title, an address and
-a pending application. The attackers are customer A-1 and partner P-2, who manages C-1 only.
+The victim is account B-1 (managed by partner P-1) with a statement, a line, a title, an address, a
+refund after invoicing (an invoice deficit entry) and a pending application that took the deficit
+off. The attackers are customer A-1 and partner P-2, who manages C-1 only.
 """
 
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from invoice_graph.db.tables import metadata, rate_limit_buckets
 from invoice_graph.domain.viewer import Role
 from invoice_graph.graphql.ids import encode_id
 from invoice_graph.services.tokens import create_token, revoke_token
-from tests.factories import line, make_statements
+from tests.factories import import_rows, line, make_statements
 from tests.factories_applications import account_id_of, add_address, add_title
 from tests.graphql.conftest import Api
 
@@ -25,7 +26,8 @@ ATTACKERS = ("customer", "partner")
 VICTIM_IDS = """
 query($number: String!) { account(accountNumber: $number) { id
   statements { edges { node { id lines { edges { node { id } } } } } }
-  invoiceApplications { edges { node { id } } } invoiceTitles { id } invoiceAddresses { id } } }
+  invoiceApplications { edges { node { id } } } invoiceTitles { id } invoiceAddresses { id }
+  invoiceDeficitEntries { edges { node { id kind } } } } }
 """
 APPLY = """mutation($input: ApplyForInvoiceInput!) { applyForInvoice(input: $input) {
   invoiceApplication { id } userErrors { code } } }"""
@@ -33,7 +35,8 @@ NODE = "query($id: ID!) { node(id: $id) { id } }"
 NODES = "query($ids: [ID!]!) { nodes(ids: $ids) { id } }"
 EVERYTHING_VISIBLE = """
 { viewer { account { id } accounts(first: 10) { edges { node { id invoiceTitles { id } invoiceAddresses { id }
-    invoiceApplications(first: 10) { edges { node { id } } }
+    invoiceApplications(first: 10) { edges { node { id } } } invoiceDeficit { amount }
+    invoiceDeficitEntries(first: 10) { edges { node { id application { id } } } }
     statements(first: 10) { edges { node { id lines(first: 10) { edges { node { id } } } } } } } } } }
   invoiceApplications(first: 10) { edges { node { id } } }
   account(accountNumber: "B-1") { id } }
@@ -66,6 +69,9 @@ async def _world(api: Api, tmp_path: Path) -> World:
         line(account_number="C-1", partner="P-2", billed_on="2024-01-10"),
     ]
     await make_statements(api.database, tmp_path, rows)
+    # February is refunded 30.00 after its statement: B-1's deficit, taken off its application
+    refund = {**rows[2], "line_id": "B-REFUND", "refund_of": rows[2]["line_id"], "billed_on": "2024-03-01"}
+    await import_rows(api.database, tmp_path, [{**refund, "amount": "30.00", "cash_amount": "30.00"}])
     account_id = await account_id_of(api.database, "B-1")
     title = encode_id("InvoiceTitle", account_id, await add_title(api.database, "B-1"))
     address = encode_id("InvoiceAddress", account_id, await add_address(api.database, "B-1"))
@@ -80,7 +86,7 @@ async def _world(api: Api, tmp_path: Path) -> World:
         "months": ["2024-01"],
         "titleId": title,
         "addressId": address,
-        "confirmedAmount": "100.00",
+        "confirmedAmount": "70.00",
         "acceptTerms": True,
     }
     applied = await api.query(APPLY, {"input": values}, token=tokens["owner"])
@@ -95,7 +101,12 @@ async def _world(api: Api, tmp_path: Path) -> World:
         "InvoiceTitle": title,
         "InvoiceAddress": address,
         "InvoiceApplication": account["invoiceApplications"]["edges"][0]["node"]["id"],
+        **{
+            f"InvoiceDeficitEntry {edge['node']['kind']}": edge["node"]["id"]
+            for edge in account["invoiceDeficitEntries"]["edges"]
+        },
     }
+    assert len(ids) == 8, ids  # the REFUND and the OFFSET entries
     return World(victim=Victim(ids), tokens=tokens)
 
 
@@ -118,8 +129,10 @@ async def test_node_and_nodes_give_null_for_each_of_the_victims_objects(
     token = world.tokens[attacker]
     for type_name, object_id in world.victim.ids.items():
         body = await api.query(NODE, {"id": object_id}, token=token)
+        assert "errors" not in body, body
         assert body["data"]["node"] is None, type_name
     body = await api.query(NODES, {"ids": world.victim.all}, token=token)
+    assert "errors" not in body, body
     assert body["data"]["nodes"] == [None] * len(world.victim.ids)
 
 

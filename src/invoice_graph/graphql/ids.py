@@ -13,7 +13,15 @@ from invoice_graph.graphql.errors import BadUserInputError
 MAX_ROW_ID = 2**63 - 1
 _ROW_ID = re.compile("[0-9]{1,19}")
 NODE_TYPES = frozenset(
-    {"Account", "MonthlyStatement", "StatementLine", "InvoiceTitle", "InvoiceAddress", "InvoiceApplication"}
+    {
+        "Account",
+        "MonthlyStatement",
+        "StatementLine",
+        "InvoiceTitle",
+        "InvoiceAddress",
+        "InvoiceApplication",
+        "InvoiceDeficitEntry",
+    }
 )
 
 
