@@ -16,14 +16,16 @@ from typing import Any
 
 from invoice_graph.config import Settings
 from invoice_graph.db.engine import Database
+from invoice_graph.db.queries.application_lists import count_applications_by_account_ids
 from invoice_graph.db.queries.tokens import get_account_id
 from invoice_graph.domain.application_details import StatusChange
 from invoice_graph.domain.applications import Action, ApplicationStatus, InvoiceMedium
 from invoice_graph.domain.applying import ApplicationRequest
 from invoice_graph.domain.billing import BillingMode, Channel
 from invoice_graph.domain.billing_rows import COLUMNS
+from invoice_graph.domain.filters import ApplicationFilter
 from invoice_graph.domain.money import format_fen, from_fen
-from invoice_graph.domain.months import Month, months_between
+from invoice_graph.domain.months import CST, Month, months_between
 from invoice_graph.domain.titles import InvoiceType, Title, TitleKind
 from invoice_graph.domain.viewer import Role, Viewer
 from invoice_graph.services.application_status import change_application_status
@@ -235,15 +237,19 @@ async def _demo_e_invoice(database: Database, month: Month) -> None:
         title = await create_item(
             database, TITLE_TABLE, viewer=customer, account_id=account_id, value=_DEMO_TITLE, is_default=True
         )
-    preview = await preview_application(database, viewer=customer, account_id=account_id, months=[month])
-    if not preview.months:  # applied for by an earlier load
+    async with database.read() as connection:
+        applied = await count_applications_by_account_ids(
+            connection=connection, account_ids=[account_id], where=ApplicationFilter()
+        )
+    if applied.get(account_id):  # by an earlier load, maybe of another month
         return
+    preview = await preview_application(database, viewer=customer, account_id=account_id, months=[month])
     request = ApplicationRequest(
         account_id=account_id,
         months=(month,),
         title_id=title.id,
         address_id=None,
-        confirmed_amount=from_fen(preview.cloud_fen + preview.market_fen),
+        confirmed_amount=from_fen(preview.amount_fen),
         accept_terms=True,
         idempotency_key=_E_INVOICE_KEY,
         medium=InvoiceMedium.ELECTRONIC,
@@ -262,3 +268,32 @@ async def _demo_e_invoice(database: Database, month: Month) -> None:
         change=StatusChange(Action.ISSUE, invoice_numbers=(_E_INVOICE_NUMBER,)),
         issuer=Issuer.from_settings(Settings()),
     )
+    await _demo_refund(database, month)
+
+
+# Refunded of the e-invoiced month's server line: the demo's invoice deficit (SPEC section 11).
+_REFUNDED_FEN = 30_000
+
+
+async def _demo_refund(database: Database, month: Month) -> None:
+    """A refund, after invoicing, of part of D-1002's e-invoiced month: its invoice deficit, which
+    its next application takes off first."""
+    sold = _row(1, month, 1)
+    refund = sold | {
+        "line_id": f"{sold['line_id']}-REFUND",
+        "refund_of": sold["line_id"],
+        "billed_on": datetime.now(CST).date().isoformat(),
+        "amount": format_fen(_REFUNDED_FEN),
+        "voucher_amount": "0",
+        "coupon_amount": "0",
+        "gift_balance_amount": "0",
+        "cash_amount": format_fen(_REFUNDED_FEN),
+    }
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(COLUMNS))
+    writer.writeheader()
+    writer.writerow(refund)
+    with tempfile.TemporaryDirectory(prefix="invoice-graph-demo-") as folder:
+        path = Path(folder) / "demo-refund.csv"
+        path.write_text(out.getvalue(), encoding="utf-8")
+        await import_billing_file(database, path)

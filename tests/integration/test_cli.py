@@ -28,7 +28,7 @@ from invoice_graph.cli import app
 from invoice_graph.db.embedded import start_embedded
 from invoice_graph.db.engine import Database
 from invoice_graph.db.queries.jobs import count_jobs_by_status, enqueue_job
-from invoice_graph.db.tables import accounts, billing_lines, statements
+from invoice_graph.db.tables import accounts, billing_lines, invoice_deficit_entries, statements
 from invoice_graph.demo import ACCOUNTS, KINDS, MONTHS, TOKEN_LABELS
 from invoice_graph.domain.viewer import Role, Viewer
 from invoice_graph.services.tokens import authenticate, create_token, hash_token, list_tokens
@@ -322,7 +322,9 @@ def test_seed_demo_loads_statements_and_prints_a_token_per_role(url: str) -> Non
     assert roles == [Role.CUSTOMER, Role.PARTNER, Role.FINANCE]
     lines = count(url, billing_lines)
     made = count(url, statements)
-    assert lines == len(ACCOUNTS) * MONTHS * len(KINDS)
+    # the demo's lines, and a refund of D-1002's e-invoiced month: its invoice deficit
+    assert lines == len(ACCOUNTS) * MONTHS * len(KINDS) + 1
+    assert count(url, invoice_deficit_entries) == 1
     # every demo month but possibly the last one (due on the 3rd) has a statement per account
     assert made >= len(ACCOUNTS) * (MONTHS - 1)
     # and it can be loaded again: same data, three new tokens
@@ -330,6 +332,7 @@ def test_seed_demo_loads_statements_and_prints_a_token_per_role(url: str) -> Non
     assert second.exit_code == 0, second.output
     assert len(set(SECRET.findall(second.stdout)) - set(tokens)) == 3
     assert (count(url, billing_lines), count(url, statements)) == (lines, made)
+    assert count(url, invoice_deficit_entries) == 1
 
 
 def test_migrate_reports_an_up_to_date_schema(url: str) -> None:
