@@ -435,8 +435,8 @@ def import_billing(
     """Import the billing system's CSV, all or nothing.
 
     The file is UTF-8 CSV. Its first row, the header, is required: it names these
-    columns, in any order (partner may be left out), and each row after it has one
-    cell per column of the header:
+    columns, in any order (partner and refund_of may be left out), and each row
+    after it has one cell per column of the header:
 
     account_number   the customer's account number
     account_name     the customer's name; creates the account, or renames it
@@ -455,6 +455,15 @@ def import_billing(
                      negative)
     voucher_amount, coupon_amount, gift_balance_amount, cash_amount
                      how it was paid; they must add up to amount
+    refund_of        optional: the line_id of the line this row refunds, of the
+                     same account, imported before or on an earlier row; the
+                     amounts are the refunded parts (at most what is left of
+                     each), product, channel, seller, billing_mode and
+                     delivered_on are the line's, billed_on the refund's date
+
+    A refund of a line whose month is not generated yet is taken off the line;
+    after generation its refunded invoiceable cash joins the account's invoice
+    deficit, which the next application takes off first.
 
     All or nothing: any bad row rejects the whole file and nothing is written.
     Every problem of every row is listed, as "line N, column C: what to do"

@@ -17,6 +17,7 @@ deficit), the active months, and the identity, whose right-hand side comes from 
 """
 
 import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal
@@ -133,8 +134,8 @@ class _Model:
     refunded: dict[str, int] = field(default_factory=dict)
     ledger: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     applications: list[_Application] = field(default_factory=list)
-    ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
-    invoice_numbers: itertools.count[int] = field(default_factory=lambda: itertools.count(10_000_001))
+    ids: Iterator[int] = field(default_factory=lambda: itertools.count(1))
+    invoice_numbers: Iterator[int] = field(default_factory=lambda: itertools.count(10_000_001))
 
     def new_id(self, letter: str) -> str:
         return f"{self.prefix}-{letter}{next(self.ids)}"
@@ -459,8 +460,9 @@ async def _check(database: Database, model: _Model) -> None:
                     ).where(statements.c.account_id == account_id)
                 )
             }
-            applications = (
-                await connection.execute(
+            applications = [
+                (int(row.id), str(row.status), [Month.of(day) for day in row.months], int(row.amount_fen))
+                for row in await connection.execute(
                     select(
                         invoice_applications.c.id,
                         invoice_applications.c.status,
@@ -468,7 +470,7 @@ async def _check(database: Database, model: _Model) -> None:
                         invoice_applications.c.amount_fen,
                     ).where(invoice_applications.c.account_id == account_id)
                 )
-            ).all()
+            ]
             taken = {
                 Month.of(row.month)
                 for row in await connection.execute(
@@ -487,21 +489,22 @@ def _check_account(
     deficit: int,
     entries: list[tuple[str, int, int]],
     stored: dict[Month, tuple[int, int]],
-    applications: list[object],
+    applications: list[tuple[int, str, list[Month], int]],
     taken: set[Month],
 ) -> None:
+    """The stored deficit, ledger, statements, applications (id, status, months, amount) and active
+    months of an account agree with the model, and the identity holds."""
     expected_statements = model.statements(account)
     # the statements hold the invoiceable cash the model expects, netted refunds taken off
     assert stored == expected_statements
     # the applications are in the statuses the model expects, and their active months are taken
-    rows = [row for row in applications if hasattr(row, "status")]
-    assert {row.id: row.status for row in rows} == {  # type: ignore[attr-defined]
+    assert {number: status for number, status, _, _ in applications} == {
         application.record.id: application.status
         for application in model.applications
         if application.account == account
     }
-    active = [row for row in rows if row.status not in _RELEASED]  # type: ignore[attr-defined]
-    assert taken == {Month.of(day) for row in active for day in row.months}  # type: ignore[attr-defined]
+    active = [(months, amount) for _, status, months, amount in applications if status not in _RELEASED]
+    assert taken == {month for months, _ in active for month in months}
     assert taken == model.active_months(account)
     # the ledger is consistent, entry by entry as the model expects, and ends at the deficit
     _check_ledger(entries, deficit)
@@ -509,7 +512,7 @@ def _check_account(
     assert sum(amount for kind, amount, _ in entries if kind == "REFUND") == model.refunded[account]
     assert deficit == model.deficit(account)
     # the identity: its left-hand side from the database, its right-hand side from the model alone
-    invoiced = sum(int(row.amount_fen) for row in active)  # type: ignore[attr-defined]
+    invoiced = sum(amount for _, amount in active)
     not_applied = sum(cloud + market for month, (cloud, market) in stored.items() if month not in taken)
     expected = sum(cloud + market for cloud, market in expected_statements.values()) - model.refunded[account]
     assert invoiced + not_applied - deficit == expected

@@ -103,7 +103,7 @@ async def test_the_readme_walkthrough_runs_as_written(database: Database) -> Non
         preview = (await run("Preview", customer, variables_after("Preview", values)))["viewer"]["account"]
         assert preview["invoiceEligibility"] == {"canApply": True, "problems": []}
         assert preview["invoicePreview"]["problems"] == []
-        values["amount"] = preview["invoicePreview"]["totals"]["total"]["amount"]
+        values["amount"] = preview["invoicePreview"]["amount"]["amount"]
         # step 5
         applied = (await run("Apply", customer, variables_after("Apply", values)))["applyForInvoice"]
         assert applied["userErrors"] == []
