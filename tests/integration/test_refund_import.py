@@ -198,3 +198,41 @@ async def test_a_refund_is_never_refused_for_a_generated_month(database: Databas
     # then it is imported
     assert result.inserted == 1
     assert (await _deficit(database))[0] == 1000
+
+
+async def test_a_netted_statement_still_adds_up(database: Database, tmp_path: Path) -> None:
+    # given March lines paid partly by voucher, coupon and gift balance, one of them ineligible
+    sold = line(
+        billed_on="2024-03-15",
+        amount="100.00",
+        voucher_amount="10.00",
+        coupon_amount="20.00",
+        gift_balance_amount="30.00",
+        cash_amount="40.00",
+    )
+    payg = line(billed_on="2024-03-16", billing_mode="PAY_AS_YOU_GO", delivered_on="")
+    await import_rows(database, tmp_path, [sold, payg])
+    # when parts of both are refunded before March is generated
+    await import_rows(
+        database,
+        tmp_path,
+        [
+            refund(sold, "5.00", amount="20.00", voucher_amount="10.00", gift_balance_amount="5.00"),
+            refund(payg, "60.00"),
+        ],
+    )
+    await generate_due_statements(database, now=LATER)
+    # then R5 holds for what is left: invoiceable plus every exclusion is the total expense
+    async with database.read() as connection:
+        stored = (await connection.execute(select(statements))).one()
+    excluded = (
+        stored.voucher_fen,
+        stored.coupon_fen,
+        stored.gift_balance_fen,
+        stored.not_subscription_fen,
+        stored.delivered_before_cutoff_fen,
+        stored.issued_by_market_provider_fen,
+    )
+    assert (stored.cloud_expense_fen, stored.invoiceable_cloud_fen) == (12000, 3500)
+    assert excluded == (0, 2000, 2500, 4000, 0, 0)
+    assert stored.invoiceable_cloud_fen + sum(excluded) == stored.cloud_expense_fen
