@@ -254,29 +254,47 @@ def _draw_refunds(data: st.DataObject, model: _Model, most: int) -> list[dict[st
     return [row for row in rows if row is not None]
 
 
-async def _import(database: Database, tmp_path: Path, model: _Model, rows: list[dict[str, str]]) -> None:
-    """Import rows the test made valid: a rejection is a failure, with every problem shown."""
-    if not rows:
+async def _import(
+    database: Database,
+    tmp_path: Path,
+    model: _Model,
+    rows: list[dict[str, str]],
+    known: list[dict[str, str]] | None = None,
+    *,
+    known_first: bool = True,
+) -> None:
+    """Import rows the test made valid, with `known` rows imported before (none by default) first or last.
+
+    A rejection is a failure, with every problem shown.
+    """
+    known = known or []
+    if not rows and not known:
         return
-    result = await import_rows(database, tmp_path, rows)
-    # then every row is new, and its refunds netted the lines and made the entries the model expects
+    result = await import_rows(database, tmp_path, known + rows if known_first else rows + known)
+    # then only the new rows are inserted, and their refunds net the lines and make the entries the
+    # model expects; the rows imported before change nothing
     assert (result.rows, result.inserted, result.netted, result.deficit_entries) == (
-        len(rows),
+        len(known) + len(rows),
         len(rows),
         len(model.netting),
         model.entries,
     )
-    model.files.append(rows)
+    if rows:
+        model.files.append(rows)
     model.netting, model.entries = set(), 0
 
 
 async def _import_again(database: Database, tmp_path: Path, data: st.DataObject, model: _Model) -> None:
-    """A file imported before, imported again: nothing is new, netted or owed."""
+    """A file imported before, imported again, with new refunds at its start or end, or none.
+
+    A new refund of a line of the file refunds the line imported before, even on an earlier row.
+    """
     if not model.files:
         return
-    rows = data.draw(st.sampled_from(model.files), label="file imported again")
-    result = await import_rows(database, tmp_path, rows)
-    assert (result.rows, result.inserted, result.netted, result.deficit_entries) == (len(rows), 0, 0, 0)
+    known = data.draw(st.sampled_from(model.files), label="file imported again")
+    refunds = _draw_refunds(data, model, 2)
+    first = data.draw(st.booleans(), label="known rows first")
+    await _import(database, tmp_path, model, refunds, known, known_first=first)
 
 
 async def _generate(database: Database, model: _Model, upto: int) -> None:
