@@ -1,6 +1,8 @@
 """Settings, read once from the environment (prefix-free names such as DATABASE_URL)."""
 
 import contextlib
+import hashlib
+import hmac
 import os
 import secrets
 from pathlib import Path
@@ -84,6 +86,10 @@ class Settings(BaseSettings):
     download_link_ttl_seconds: int = Field(default=900, ge=10, le=7 * 24 * 3600)
     download_link_secret: SecretStr | None = Field(default=None, min_length=16)
     public_base_url: str | None = None
+    # Webhooks (SPEC section 12): http and private, loopback or link-local targets only when true
+    # (development and tests); each attempt's time limit.
+    webhook_allow_private_urls: bool = False
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=60)
 
     # Background jobs (SPEC section 12): `serve` runs them in-process unless RUN_JOBS is false;
     # `invoice-graph worker` runs them alone. A job whose worker died runs again after its lease.
@@ -134,6 +140,11 @@ class Settings(BaseSettings):
         if self._download_key is None:  # read once: every document listed signs a link
             self._download_key = self._stored_download_key()
         return self._download_key
+
+    def secret_box_key(self) -> bytes:
+        """The 32-byte key that encrypts stored webhook signing secrets, derived from the download
+        link key (a different purpose, so a different key)."""
+        return hmac.new(self.download_link_key(), b"invoice-graph webhook secrets", hashlib.sha256).digest()
 
     def _stored_download_key(self) -> bytes:
         path = self.data_dir / "download-link.key"

@@ -32,6 +32,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlmodel import Field, SQLModel
 
+from invoice_graph.domain import events
 from invoice_graph.domain.applications import ApplicationStatus
 from invoice_graph.domain.billing import BillingMode, Channel, ExclusionReason
 from invoice_graph.domain.deficit import DeficitEntryKind
@@ -522,6 +523,137 @@ class Job(SQLModel, table=True):
     finished_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
 
 
+def _owner_role() -> Any:
+    return Field(sa_column=Column(Text, nullable=False))
+
+
+def _owner_account() -> Any:
+    return Field(default=None, sa_column=Column(BigInteger, ForeignKey("accounts.id")))
+
+
+def _owner_partner() -> Any:
+    return Field(default=None, sa_column=Column(BigInteger, ForeignKey("partners.id")))
+
+
+# Whose a webhook endpoint or an export is: a customer's account, a partner, or finance; it sees
+# what that role sees (SPEC section 6).
+_OWNER_SCOPE = (
+    "(owner_role = 'CUSTOMER') = (owner_account_id IS NOT NULL)"
+    " AND (owner_role = 'PARTNER') = (owner_partner_id IS NOT NULL)"
+)
+
+
+class WebhookEndpoint(SQLModel, table=True):
+    """A URL that receives the events its owner chose, for the accounts its owner may see.
+
+    A reference table: an endpoint belongs to a role's scope, not to one account.
+    """
+
+    __tablename__ = "webhook_endpoints"
+    __table_args__ = (
+        Index("ix_webhook_endpoints_owner", "owner_role", "owner_account_id", "owner_partner_id"),
+        CheckConstraint(_one_of("owner_role", Role), name="owner_role"),
+        CheckConstraint(_OWNER_SCOPE, name="owner_scope"),
+    )
+
+    id: int | None = _id_column()
+    owner_role: str = _owner_role()
+    owner_account_id: int | None = _owner_account()
+    owner_partner_id: int | None = _owner_partner()
+    url: str = Field(sa_column=Column(Text, nullable=False))
+    events: list[str] = Field(sa_column=Column(ARRAY(Text), nullable=False))
+    # The signing secret (whsec_...), encrypted with the server's key; shown once, at creation.
+    secret_encrypted: str = Field(sa_column=Column(Text, nullable=False))
+    enabled: bool = Field(default=True, sa_column=Column(Boolean, nullable=False, server_default="true"))
+    created_at: datetime | None = _now_column()
+
+
+class Event(SQLModel, table=True):
+    """Something that happened, written in the transaction of the change (a transactional outbox).
+
+    A reference table: an event names its account in `account_id` when it has one.
+    """
+
+    __tablename__ = "events"
+    __table_args__ = (CheckConstraint(_one_of("type", events.EventType), name="type"),)
+
+    id: int | None = _id_column()
+    # Sent as the webhook-id header: the same on every attempt and redelivery.
+    event_id: str = Field(sa_column=Column(Text, nullable=False, unique=True))
+    type: str = Field(sa_column=Column(Text, nullable=False))
+    account_id: int | None = Field(default=None, sa_column=Column(BigInteger, ForeignKey("accounts.id")))
+    # The delivered body's `data`.
+    data: dict[str, Any] = Field(sa_column=Column(JSONB, nullable=False))
+    created_at: datetime | None = _now_column()
+
+
+class WebhookDelivery(SQLModel, table=True):
+    """One event's delivery to one endpoint, and how its attempts went."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        UniqueConstraint("endpoint_id", "event_id"),
+        Index("ix_webhook_deliveries_endpoint_id_id", "endpoint_id", "id"),
+        CheckConstraint(_one_of("status", events.DeliveryStatus), name="status"),
+    )
+
+    id: int | None = _id_column()
+    endpoint_id: int = Field(
+        sa_column=Column(BigInteger, ForeignKey("webhook_endpoints.id", ondelete="CASCADE"), nullable=False)
+    )
+    event_id: int = Field(sa_column=Column(BigInteger, ForeignKey("events.id"), nullable=False))
+    status: str = Field(sa_column=Column(Text, nullable=False, server_default="PENDING"))
+    attempts: int = Field(default=0, sa_column=Column(BigInteger, nullable=False, server_default="0"))
+    last_response_status: int | None = Field(default=None, sa_column=Column(BigInteger))
+    last_error: str | None = Field(default=None, sa_column=Column(Text))
+    next_attempt_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    created_at: datetime | None = _now_column()
+    delivered_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+
+
+class ExportJob(SQLModel, table=True):
+    """A CSV of applications or statements its owner may see, made in the background (SPEC 13)."""
+
+    __tablename__ = "export_jobs"
+    __table_args__ = (
+        Index("ix_export_jobs_owner", "owner_role", "owner_account_id", "owner_partner_id", "id"),
+        CheckConstraint(_one_of("owner_role", Role), name="owner_role"),
+        CheckConstraint(_OWNER_SCOPE, name="owner_scope"),
+        CheckConstraint(_one_of("kind", events.ExportKind), name="kind"),
+        CheckConstraint(_one_of("status", events.ExportStatus), name="status"),
+    )
+
+    id: int | None = _id_column()
+    owner_role: str = _owner_role()
+    owner_account_id: int | None = _owner_account()
+    owner_partner_id: int | None = _owner_partner()
+    kind: str = Field(sa_column=Column(Text, nullable=False))
+    status: str = Field(sa_column=Column(Text, nullable=False, server_default="QUEUED"))
+    from_month: date | None = Field(default=None, sa_column=Column(Date))
+    to_month: date | None = Field(default=None, sa_column=Column(Date))
+    # Only these accounts (all the owner may see when null).
+    account_ids: list[int] | None = Field(default=None, sa_column=Column(ARRAY(BigInteger)))
+    row_count: int | None = Field(default=None, sa_column=Column(BigInteger))
+    size_bytes: int | None = Field(default=None, sa_column=Column(BigInteger))
+    sha256: str | None = Field(default=None, sa_column=Column(Text))
+    error: str | None = Field(default=None, sa_column=Column(Text))
+    created_at: datetime | None = _now_column()
+    started_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+    finished_at: datetime | None = Field(default=None, sa_column=Column(DateTime(timezone=True)))
+
+
+class ExportChunk(SQLModel, table=True):
+    """A piece of an export's CSV, in order: written batch by batch, so memory stays flat."""
+
+    __tablename__ = "export_chunks"
+
+    export_id: int = Field(
+        sa_column=Column(BigInteger, ForeignKey("export_jobs.id", ondelete="CASCADE"), primary_key=True)
+    )
+    seq: int = Field(sa_column=Column(BigInteger, primary_key=True))
+    content: bytes = Field(sa_column=Column(LargeBinary, nullable=False))
+
+
 def table(model: type[SQLModel]) -> Table:
     """The Core table of a model, for queries that return plain rows."""
     result: Table = model.__table__  # type: ignore[attr-defined]
@@ -544,3 +676,8 @@ jobs = table(Job)
 invoice_documents = table(InvoiceDocument)
 invoice_email_deliveries = table(InvoiceEmailDelivery)
 invoice_deficit_entries = table(InvoiceDeficitEntry)
+webhook_endpoints = table(WebhookEndpoint)
+events_table = table(Event)
+webhook_deliveries = table(WebhookDelivery)
+export_jobs = table(ExportJob)
+export_chunks = table(ExportChunk)
