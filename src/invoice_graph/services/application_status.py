@@ -26,8 +26,9 @@ from invoice_graph.domain.deficit import DeficitEntryKind
 from invoice_graph.domain.e_invoices import InvoiceColour
 from invoice_graph.domain.errors import DomainError, ErrorCode, InvalidInputError
 from invoice_graph.domain.months import CST
-from invoice_graph.domain.records import ApplicationRecord
+from invoice_graph.domain.records import AccountRecord, ApplicationRecord
 from invoice_graph.domain.viewer import Viewer
+from invoice_graph.services import events
 from invoice_graph.services.access import require_account
 from invoice_graph.services.invoice_documents import Issuer, issue_documents, queue_email
 
@@ -42,15 +43,16 @@ def _not_found() -> DomainError:
 
 async def _locked(
     connection: AsyncConnection, viewer: Viewer, account_id: int, application_id: int
-) -> ApplicationRecord:
-    """The application, locked until the transaction ends, if the viewer may see it."""
-    await require_account(connection, viewer, account_id, not_found=_not_found())
+) -> tuple[AccountRecord, ApplicationRecord]:
+    """The application and its account, the application locked until the transaction ends, if
+    the viewer may see it."""
+    account = await require_account(connection, viewer, account_id, not_found=_not_found())
     row = await queries.lock_application(
         connection=connection, account_id=account_id, application_id=application_id
     )
     if row is None:
         raise _not_found()
-    return row
+    return account, row
 
 
 async def change_application_status(
@@ -89,7 +91,7 @@ async def change_application_status(
     instant = now or datetime.now(UTC)
     try:
         async with database.transaction() as connection:
-            row = await _locked(connection, viewer, account_id, application_id)
+            account, row = await _locked(connection, viewer, account_id, application_id)
             medium = InvoiceMedium(row.medium)
             target = next_status(
                 change.action,
@@ -105,7 +107,8 @@ async def change_application_status(
             updated = await queries.update_application(
                 connection=connection, account_id=account_id, application_id=application_id, values=values
             )
-            if medium is InvoiceMedium.ELECTRONIC:
+            issued = medium is InvoiceMedium.ELECTRONIC and change.action in _FILES_OF
+            if issued:
                 await _send_files(connection, updated, change.action, issuer, instant)
             if target in RELEASING_STATUSES:
                 await _release(connection, row, instant)
@@ -117,6 +120,9 @@ async def change_application_status(
                 status=target.value,
                 actor_role=viewer.role.value,
                 note=record.note,
+            )
+            await events.application_changed(
+                connection, updated, account_number=account.account_number, documents_issued=issued
             )
     except IntegrityError as error:
         if violated_constraint(error) != DOCUMENT_NUMBER_INDEX:
@@ -215,7 +221,7 @@ async def resend_invoice_email(
         InvalidInputError: for malformed recipients; nothing is queued.
     """
     async with database.transaction() as connection:
-        row = await _locked(connection, viewer, account_id, application_id)
+        _, row = await _locked(connection, viewer, account_id, application_id)
         colour = _colour_to_resend(row)
         recipients = row.emails
         if emails is not None:

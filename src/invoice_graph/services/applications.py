@@ -40,6 +40,7 @@ from invoice_graph.domain.records import ApplicationRecord
 from invoice_graph.domain.titles import TitleRecord, title_snapshot
 from invoice_graph.domain.viewer import Role, Viewer
 from invoice_graph.domain.workdays import due_by
+from invoice_graph.services import events
 from invoice_graph.services.access import require_account
 
 
@@ -270,13 +271,17 @@ async def apply_for_invoice(
     instant = now or datetime.now(UTC)
     try:
         async with database.transaction() as connection:
-            await require_account(
+            account = await require_account(
                 connection, viewer, request.account_id, operation=Operation.APPLY_FOR_INVOICE
             )
             replayed = await _replay(connection, request)
             if replayed is not None:
                 return replayed
-            return await _insert(connection, request, viewer.role, instant, offered)
+            application = await _insert(connection, request, viewer.role, instant, offered)
+            await events.application_changed(
+                connection, application, account_number=account.account_number, submitted=True
+            )
+            return application
     except IntegrityError as error:
         return await _after_conflict(database, request, error)
     except InvalidInputError:

@@ -7,6 +7,7 @@ from invoice_graph.db.engine import Database
 from invoice_graph.db.queries import billing as queries
 from invoice_graph.domain.months import Month
 from invoice_graph.domain.statements import last_due_month
+from invoice_graph.services import events
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,4 +33,6 @@ async def generate_due_statements(database: Database, *, now: datetime | None = 
         months, count = await queries.generate_statements(
             connection=connection, last_due=last_due_month(instant).first_day, now=instant
         )
+        if months:
+            await events.statements_generated(connection, months, count)
     return GenerationResult(months=[Month.of(month) for month in months], statements=count)
