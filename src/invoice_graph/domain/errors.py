@@ -29,6 +29,7 @@ class ErrorCode(enum.StrEnum):
     EMAILS_REQUIRED = "EMAILS_REQUIRED"
     INVALID_EMAIL = "INVALID_EMAIL"
     MEDIUM_NOT_OFFERED = "MEDIUM_NOT_OFFERED"
+    INVALID_URL = "INVALID_URL"
 
 
 class DomainError(Exception):

@@ -197,3 +197,34 @@ class DeficitEntryRecord:
     at: datetime
     line_id: str | None
     application_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class EndpointRecord:
+    """A webhook endpoint; its secret stays sealed (only the delivery job opens it)."""
+
+    id: int
+    owner_role: str
+    owner_account_id: int | None
+    owner_partner_id: int | None
+    url: str
+    events: list[str]
+    enabled: bool
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class DeliveryLogRecord:
+    """A webhook delivery as its endpoint's log shows it, with its event's id and type."""
+
+    id: int
+    endpoint_id: int
+    status: str
+    attempts: int
+    last_response_status: int | None
+    last_error: str | None
+    next_attempt_at: datetime | None
+    created_at: datetime
+    delivered_at: datetime | None
+    event_key: str
+    event_type: str

@@ -21,8 +21,14 @@ NODE_TYPES = frozenset(
         "InvoiceAddress",
         "InvoiceApplication",
         "InvoiceDeficitEntry",
+        "WebhookEndpoint",
+        "WebhookDelivery",
+        "ExportJob",
     }
 )
+# Objects of a role's scope rather than of one account (SPEC section 12): like an Account's, their
+# IDs hold one number, their own row id.
+SCOPE_TYPES = frozenset({"WebhookEndpoint", "WebhookDelivery", "ExportJob"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,7 +41,8 @@ class GlobalId:
 
 
 def encode_id(type_name: str, account_id: int, row_id: int | None = None) -> str:
-    """The ID of an object; an Account's is its own id alone."""
+    """The ID of an object; an Account's is its own id alone, as is a scope object's (SCOPE_TYPES),
+    given as `account_id`."""
     raw = f"{type_name}:{account_id}" if row_id is None else f"{type_name}:{account_id}:{row_id}"
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
@@ -56,7 +63,7 @@ def decode_id(value: str, *, expected: str | None = None) -> GlobalId:
     if (
         type_name not in NODE_TYPES
         or len(ids) != len(numbers)
-        or len(ids) != (1 if type_name == "Account" else 2)
+        or len(ids) != (1 if type_name == "Account" or type_name in SCOPE_TYPES else 2)
     ):
         raise BadUserInputError(f"{value!r} is not a valid ID: use an `id` returned by this API")
     if expected is not None and type_name != expected:

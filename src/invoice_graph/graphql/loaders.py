@@ -6,13 +6,15 @@ from strawberry.dataloader import DataLoader
 
 from invoice_graph.domain.addresses import AddressRecord
 from invoice_graph.domain.filters import ApplicationFilter, StatementFilter
-from invoice_graph.domain.paging import Page
+from invoice_graph.domain.paging import Page, PageRequest
 from invoice_graph.domain.records import (
     AccountRecord,
     ApplicationRecord,
     DeficitEntryRecord,
+    DeliveryLogRecord,
     DeliveryRecord,
     DocumentRecord,
+    EndpointRecord,
     EventRecord,
     InvoiceableSums,
     InvoiceSetup,
@@ -82,6 +84,12 @@ class Loaders:
         self.deficit_entries_by_id: DataLoader[tuple[int, int], DeficitEntryRecord | None] = DataLoader(
             reader.deficit_entries_by_id
         )
+        self.endpoints_by_id: DataLoader[int, EndpointRecord | None] = DataLoader(reader.endpoints_by_id)
+        self.deliveries_by_id: DataLoader[int, DeliveryLogRecord | None] = DataLoader(reader.deliveries_by_id)
+        self.delivery_pages_by_endpoint: DataLoader[tuple[int, PageRequest], Page[DeliveryLogRecord]] = (
+            DataLoader(reader.delivery_pages)
+        )
+        self.delivery_counts_by_endpoint: DataLoader[int, int] = DataLoader(reader.delivery_counts)
 
         self.titles_by_account: DataLoader[int, list[TitleRecord]] = DataLoader(reader.titles_by_account)
         self.addresses_by_account: DataLoader[int, list[AddressRecord]] = DataLoader(

@@ -5,12 +5,13 @@ from collections.abc import Awaitable, Callable
 from invoice_graph.graphql.accounts.types import Account
 from invoice_graph.graphql.common import Node
 from invoice_graph.graphql.context import Info
-from invoice_graph.graphql.ids import GlobalId, decode_id
+from invoice_graph.graphql.ids import SCOPE_TYPES, GlobalId, decode_id
 from invoice_graph.graphql.invoice_addresses.types import InvoiceAddress
 from invoice_graph.graphql.invoice_applications.types import InvoiceApplication
 from invoice_graph.graphql.invoice_deficit.types import InvoiceDeficitEntry
 from invoice_graph.graphql.invoice_titles.types import InvoiceTitle
 from invoice_graph.graphql.statements.types import MonthlyStatement, StatementLine
+from invoice_graph.graphql.webhooks.types import WebhookDelivery, WebhookEndpoint
 
 NodeResolver = Callable[[Info, GlobalId], Awaitable[Node | None]]
 
@@ -50,6 +51,16 @@ async def _application(info: Info, gid: GlobalId) -> Node | None:
     return InvoiceApplication.from_record(row) if row else None
 
 
+async def _endpoint(info: Info, gid: GlobalId) -> Node | None:
+    row = await info.context.loaders.endpoints_by_id.load(gid.row_id)
+    return WebhookEndpoint.from_record(row) if row else None
+
+
+async def _delivery(info: Info, gid: GlobalId) -> Node | None:
+    row = await info.context.loaders.deliveries_by_id.load(gid.row_id)
+    return WebhookDelivery.from_record(row) if row else None
+
+
 RESOLVERS: dict[str, NodeResolver] = {
     "Account": _account,
     "MonthlyStatement": _statement,
@@ -58,6 +69,8 @@ RESOLVERS: dict[str, NodeResolver] = {
     "InvoiceTitle": _title,
     "InvoiceAddress": _address,
     "InvoiceDeficitEntry": _deficit_entry,
+    "WebhookEndpoint": _endpoint,
+    "WebhookDelivery": _delivery,
 }
 
 
@@ -69,6 +82,10 @@ async def resolve_node(info: Info, value: str) -> Node | None:
     """
     gid = decode_id(value)
     resolver = RESOLVERS.get(gid.type_name)
-    if resolver is None or await info.context.loaders.visible_accounts_by_id.load(gid.account_id) is None:
+    if resolver is None:
+        return None
+    # An object of a role's scope is looked up in the viewer's scope; any other through its account.
+    loaders = info.context.loaders
+    if gid.type_name not in SCOPE_TYPES and await loaders.visible_accounts_by_id.load(gid.account_id) is None:
         return None
     return await resolver(info, gid)

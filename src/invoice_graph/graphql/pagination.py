@@ -55,6 +55,8 @@ _KEY_PARSERS: dict[str, tuple[Callable[[Any], Any], ...]] = {
     "line": (_day, _row_id),
     "application": (_instant, _row_id),
     "deficitEntry": (_row_id,),
+    "delivery": (_row_id,),
+    "export": (_row_id,),
 }
 
 

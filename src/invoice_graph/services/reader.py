@@ -24,6 +24,7 @@ from invoice_graph.db.queries import (
     documents,
     lines,
     statements,
+    webhook_endpoints,
 )
 from invoice_graph.domain.addresses import AddressRecord
 from invoice_graph.domain.filters import ApplicationFilter, StatementFilter
@@ -32,8 +33,10 @@ from invoice_graph.domain.records import (
     AccountRecord,
     ApplicationRecord,
     DeficitEntryRecord,
+    DeliveryLogRecord,
     DeliveryRecord,
     DocumentRecord,
+    EndpointRecord,
     EventRecord,
     InvoiceableSums,
     InvoiceSetup,
@@ -127,6 +130,43 @@ class Reader:
     async def count_applications(self, where: ApplicationFilter) -> int:
         """How many applications matching the filter the viewer sees."""
         return await self._read(application_lists.count_visible_applications, viewer=self.viewer, where=where)
+
+    async def webhook_endpoints(self) -> list[EndpointRecord]:
+        """The webhook endpoints of the viewer's scope, oldest first."""
+        return await self._read(webhook_endpoints.list_endpoints, viewer=self.viewer)
+
+    async def endpoints_by_id(self, ids: Sequence[int]) -> list[EndpointRecord | None]:
+        """The endpoints with these ids, None for those not of the viewer's scope."""
+        found = await self._read(webhook_endpoints.list_endpoints_by_ids, viewer=self.viewer, ids=ids)
+        return _aligned(ids, {endpoint.id: endpoint for endpoint in found})
+
+    async def deliveries_by_id(self, ids: Sequence[int]) -> list[DeliveryLogRecord | None]:
+        """The deliveries with these ids, None for those not to the viewer's scope's endpoints."""
+        found = await self._read(webhook_endpoints.list_deliveries_by_ids, viewer=self.viewer, ids=ids)
+        return _aligned(ids, {delivery.id: delivery for delivery in found})
+
+    async def delivery_pages(self, keys: Sequence[tuple[int, PageRequest]]) -> list[Page[DeliveryLogRecord]]:
+        """Each (endpoint, page) key's page of deliveries, newest first (endpoints reached through
+        the viewer's own list)."""
+
+        async def load(
+            group: list[tuple[int, PageRequest]],
+        ) -> dict[tuple[int, PageRequest], Page[DeliveryLogRecord]]:
+            pages = await self._read(
+                webhook_endpoints.page_deliveries_by_endpoint_ids,
+                endpoint_ids=[key[0] for key in group],
+                page=group[0][1],
+            )
+            return {key: pages[(key[0],)] for key in group if (key[0],) in pages}
+
+        return await _by_group(keys, lambda key: key[1], load, empty_page())
+
+    async def delivery_counts(self, endpoint_ids: Sequence[int]) -> list[int]:
+        """How many deliveries each endpoint has."""
+        counts = await self._read(
+            webhook_endpoints.count_deliveries_by_endpoint_ids, endpoint_ids=endpoint_ids
+        )
+        return [counts.get(key, 0) for key in endpoint_ids]
 
     # Relations of accounts the viewer sees.
 

@@ -26,6 +26,7 @@ from invoice_graph.graphql.invoice_titles.types import InvoiceTitle
 from invoice_graph.graphql.pagination import Connection, Paged, connection
 from invoice_graph.graphql.relations import BUILDERS
 from invoice_graph.graphql.statements.types import InvoiceableTotals, MonthlyStatement
+from invoice_graph.graphql.webhooks.types import WebhookEndpoint
 
 
 @strawberry.type(description="A customer's account.")
@@ -168,6 +169,14 @@ class Viewer:
             return None
         row = await info.context.loaders.visible_accounts_by_id.load(account_id)
         return Account.from_record(row) if row else None
+
+    @strawberry.field(
+        description="The viewer's webhook endpoints (its role's: its account's, its partner's, or "
+        "finance's), oldest first."
+    )
+    async def webhook_endpoints(self, info: Info) -> list[WebhookEndpoint]:
+        rows = await info.context.loaders.reader.webhook_endpoints()
+        return [WebhookEndpoint.from_record(row) for row in rows]
 
     @strawberry.field(
         description="Accounts this viewer may see: its own, a partner's customers, or all for finance.",

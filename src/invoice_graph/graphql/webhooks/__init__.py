@@ -1,0 +1,1 @@
+"""Webhook endpoints and their deliveries (SPEC section 12)."""
