@@ -103,8 +103,9 @@ async def test_an_endpoint_shows_its_secret_once_and_at_most_ten_per_owner(api: 
         assert (await _create(api, partner, f"https://8.8.8.8/{index}"))["userErrors"] == []
     refused = await _create(api, partner, "https://8.8.8.8/eleventh")
     assert [error["code"] for error in refused["userErrors"]] == ["LIMIT_REACHED"]
-    # and another partner sees none of them, as a list or as nodes, and cannot delete them
-    other = await api.token(Role.PARTNER, partner="P-2")
+    # and another owner (customer B-1, of no partner) sees none of them, as a list or as nodes, and
+    # cannot delete them
+    other = await api.token(Role.CUSTOMER, account="B-1")
     assert (await query_data(api, ENDPOINTS, {}, other))["viewer"]["webhookEndpoints"] == []
     endpoint_id = made["webhookEndpoint"]["id"]
     assert (await query_data(api, NODE, {"id": endpoint_id}, other))["node"] is None
