@@ -32,6 +32,9 @@ query($number: String!) { account(accountNumber: $number) { id
 APPLY = """mutation($input: ApplyForInvoiceInput!) { applyForInvoice(input: $input) {
   invoiceApplication { id } userErrors { code } } }"""
 NODE = "query($id: ID!) { node(id: $id) { id } }"
+CREATE_ENDPOINT = """mutation { createWebhookEndpoint(input: {url: "https://8.8.8.8/hook",
+  events: [INVOICE_APPLICATION_SUBMITTED]}) { webhookEndpoint { id } userErrors { code } } }"""
+ENDPOINT_LOG = "{ viewer { webhookEndpoints { deliveries { edges { node { id } } } } } }"
 NODES = "query($ids: [ID!]!) { nodes(ids: $ids) { id } }"
 EVERYTHING_VISIBLE = """
 { viewer { account { id } accounts(first: 10) { edges { node { id invoiceTitles { id } invoiceAddresses { id }
@@ -41,6 +44,9 @@ EVERYTHING_VISIBLE = """
   invoiceApplications(first: 10) { edges { node { id } } }
   account(accountNumber: "B-1") { id } }
 """
+EVERYTHING_VISIBLE = EVERYTHING_VISIBLE.replace(
+    "{ viewer {", "{ viewer { webhookEndpoints { id deliveries { edges { node { id } } } }", 1
+)
 
 
 @dataclass(frozen=True)
@@ -89,8 +95,13 @@ async def _world(api: Api, tmp_path: Path) -> World:
         "confirmedAmount": "70.00",
         "acceptTerms": True,
     }
+    # the owner's partner has a webhook endpoint (on a public address: nothing is sent in this test)
+    created = await api.query(CREATE_ENDPOINT, token=tokens["owner's partner"])
+    endpoint = created["data"]["createWebhookEndpoint"]["webhookEndpoint"]["id"]
     applied = await api.query(APPLY, {"input": values}, token=tokens["owner"])
     assert applied["data"]["applyForInvoice"]["userErrors"] == [], applied
+    partner_view = await api.query(ENDPOINT_LOG, token=tokens["owner's partner"])
+    [delivery] = partner_view["data"]["viewer"]["webhookEndpoints"][0]["deliveries"]["edges"]
     finance = await api.token(Role.FINANCE)
     account = (await api.query(VICTIM_IDS, {"number": "B-1"}, token=finance))["data"]["account"]
     statement = account["statements"]["edges"][0]["node"]
@@ -106,7 +117,8 @@ async def _world(api: Api, tmp_path: Path) -> World:
             for edge in account["invoiceDeficitEntries"]["edges"]
         },
     }
-    assert len(ids) == 8, ids  # the REFUND and the OFFSET entries
+    ids |= {"WebhookEndpoint": endpoint, "WebhookDelivery": delivery["node"]["id"]}
+    assert len(ids) == 10, ids  # the REFUND and the OFFSET entries among them
     return World(victim=Victim(ids), tokens=tokens)
 
 
@@ -219,7 +231,18 @@ CUSTOMER_MUTATIONS: dict[str, tuple[str, Any]] = {
         _mutation("resendInvoiceEmail", "input", "ResendInvoiceEmailInput"),
         lambda ids: {"id": ids["InvoiceApplication"], "emails": ["evil@example.com"]},
     ),
+    "deleteWebhookEndpoint": (
+        _mutation("deleteWebhookEndpoint", "id", "ID"),
+        lambda ids: ids["WebhookEndpoint"],
+    ),
+    "redeliverWebhookDelivery": (
+        _mutation("redeliverWebhookDelivery", "id", "ID"),
+        lambda ids: ids["WebhookDelivery"],
+    ),
 }
+# Mutations that name no object of another owner: what they make is the caller's own, scoped to
+# what it may see (tests/graphql/test_webhook_endpoints.py: an endpoint gets only its owner's events).
+OWN_SCOPE_MUTATIONS = {"createWebhookEndpoint"}
 FINANCE_MUTATIONS: dict[str, tuple[str, Any]] = {
     "issueInvoiceApplication": (
         _mutation("issueInvoiceApplication", "input", "IssueInvoiceApplicationInput"),
@@ -261,7 +284,7 @@ def test_the_matrix_covers_every_mutation_of_the_schema() -> None:
 
     mutation_type = schema._schema.mutation_type
     assert mutation_type is not None
-    assert set(mutation_type.fields) == set(CUSTOMER_MUTATIONS) | set(FINANCE_MUTATIONS)
+    assert set(mutation_type.fields) == set(CUSTOMER_MUTATIONS) | set(FINANCE_MUTATIONS) | OWN_SCOPE_MUTATIONS
 
 
 async def _codes(api: Api, name: str, document: str, variable: Any, token: str) -> list[str]:
