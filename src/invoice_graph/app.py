@@ -1,4 +1,4 @@
-"""The ASGI application: /graphql (with GraphiQL), /healthz, /readyz, /metrics and /documents.
+"""The ASGI application: /graphql (with GraphiQL), /healthz, /readyz, /metrics, /documents and /exports.
 
 Its lifespan also runs the statement schedule and, unless RUN_JOBS is false, the background jobs.
 """
@@ -19,6 +19,7 @@ from invoice_graph.graphql.view import GraphQLView
 from invoice_graph.http.auth import BearerAuth
 from invoice_graph.http.body_limit import BodySizeLimit
 from invoice_graph.http.downloads import download_route
+from invoice_graph.http.exports import export_download_route
 from invoice_graph.http.graphiql import graphiql_assets
 from invoice_graph.http.health import healthz, readiness_endpoint
 from invoice_graph.http.metrics import metrics_endpoint, track_pool
@@ -59,6 +60,7 @@ def create_app(settings: Settings, database: Database) -> Starlette:
             Route("/readyz", readiness_endpoint(database)),
             Route("/metrics", metrics_endpoint(database, settings)),
             download_route(database, settings),
+            export_download_route(database, settings),
             graphiql_assets(),
             Route(
                 "/graphql",

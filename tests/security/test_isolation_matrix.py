@@ -35,6 +35,7 @@ NODE = "query($id: ID!) { node(id: $id) { id } }"
 CREATE_ENDPOINT = """mutation { createWebhookEndpoint(input: {url: "https://8.8.8.8/hook",
   events: [INVOICE_APPLICATION_SUBMITTED]}) { webhookEndpoint { id } userErrors { code } } }"""
 ENDPOINT_LOG = "{ viewer { webhookEndpoints { deliveries { edges { node { id } } } } } }"
+START_EXPORT = "mutation { startExport(input: {kind: STATEMENTS}) { exportJob { id } userErrors { code } } }"
 NODES = "query($ids: [ID!]!) { nodes(ids: $ids) { id } }"
 EVERYTHING_VISIBLE = """
 { viewer { account { id } accounts(first: 10) { edges { node { id invoiceTitles { id } invoiceAddresses { id }
@@ -45,7 +46,10 @@ EVERYTHING_VISIBLE = """
   account(accountNumber: "B-1") { id } }
 """
 EVERYTHING_VISIBLE = EVERYTHING_VISIBLE.replace(
-    "{ viewer {", "{ viewer { webhookEndpoints { id deliveries { edges { node { id } } } }", 1
+    "{ viewer {",
+    "{ viewer { webhookEndpoints { id deliveries { edges { node { id } } } }"
+    " exports { edges { node { id } } }",
+    1,
 )
 
 
@@ -117,8 +121,13 @@ async def _world(api: Api, tmp_path: Path) -> World:
             for edge in account["invoiceDeficitEntries"]["edges"]
         },
     }
-    ids |= {"WebhookEndpoint": endpoint, "WebhookDelivery": delivery["node"]["id"]}
-    assert len(ids) == 10, ids  # the REFUND and the OFFSET entries among them
+    exported = await api.query(START_EXPORT, token=tokens["owner"])
+    ids |= {
+        "WebhookEndpoint": endpoint,
+        "WebhookDelivery": delivery["node"]["id"],
+        "ExportJob": exported["data"]["startExport"]["exportJob"]["id"],
+    }
+    assert len(ids) == 11, ids  # the REFUND and the OFFSET entries among them
     return World(victim=Victim(ids), tokens=tokens)
 
 
@@ -238,6 +247,10 @@ CUSTOMER_MUTATIONS: dict[str, tuple[str, Any]] = {
     "redeliverWebhookDelivery": (
         _mutation("redeliverWebhookDelivery", "id", "ID"),
         lambda ids: ids["WebhookDelivery"],
+    ),
+    "startExport": (
+        _mutation("startExport", "input", "StartExportInput"),
+        lambda ids: {"kind": "STATEMENTS", "accountIds": [ids["Account"]]},
     ),
 }
 # Mutations that name no object of another owner: what they make is the caller's own, scoped to

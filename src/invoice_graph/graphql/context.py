@@ -1,4 +1,4 @@
-"""The typed context of a GraphQL request."""
+"""The typed context of a GraphQL request, or of a websocket connection's operations."""
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -13,6 +13,7 @@ from invoice_graph.domain.records import DocumentRecord
 from invoice_graph.domain.viewer import Viewer
 from invoice_graph.graphql.loaders import Loaders
 from invoice_graph.services import Database
+from invoice_graph.services.application_feed import ApplicationFeed
 from invoice_graph.services.rate_limits import RateLimiter
 
 
@@ -27,6 +28,19 @@ class Context:
     loaders: Loaders
     # None when no rate limit applies (e.g. a schema executed outside the HTTP view).
     rate_limiter: RateLimiter | None = None
+    # What subscriptions listen to; None outside the view (no subscription can run there).
+    feed: ApplicationFeed | None = None
+    # A websocket's `connection_init` payload, which carries its token (Strawberry sets it).
+    connection_params: dict[str, object] | None = None
+
+    def connection_token(self) -> str | None:
+        """The bearer token of `connection_init`'s payload: `{"Authorization": "Bearer <token>"}`."""
+        params = self.connection_params or {}
+        authorization = params.get("Authorization", params.get("authorization"))
+        if not isinstance(authorization, str):
+            return None
+        scheme, _, secret = authorization.partition(" ")
+        return secret.strip() if scheme.lower() == "bearer" and secret.strip() else None
 
     def download_link(self, document: DocumentRecord) -> SignedLink:
         """A signed link to an issued file, on PUBLIC_BASE_URL or this request's own host."""

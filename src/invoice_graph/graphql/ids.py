@@ -8,7 +8,10 @@ import binascii
 import re
 from dataclasses import dataclass
 
+from invoice_graph.domain.global_ids import encode_id
 from invoice_graph.graphql.errors import BadUserInputError
+
+__all__ = ["NODE_TYPES", "SCOPE_TYPES", "GlobalId", "decode_id", "encode_id"]
 
 MAX_ROW_ID = 2**63 - 1
 _ROW_ID = re.compile("[0-9]{1,19}")
@@ -38,13 +41,6 @@ class GlobalId:
     type_name: str
     account_id: int
     row_id: int
-
-
-def encode_id(type_name: str, account_id: int, row_id: int | None = None) -> str:
-    """The ID of an object; an Account's is its own id alone, as is a scope object's (SCOPE_TYPES),
-    given as `account_id`."""
-    raw = f"{type_name}:{account_id}" if row_id is None else f"{type_name}:{account_id}:{row_id}"
-    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
 def decode_id(value: str, *, expected: str | None = None) -> GlobalId:

@@ -8,6 +8,4 @@ from invoice_graph.graphql.invoice_titles.mutations import TitleMutations
 from invoice_graph.graphql.webhooks.mutations import WebhookMutations
 
 # Each area adds its mutations class here.
-Mutation = merge_types(
-    "Mutation", (TitleMutations, AddressMutations, ApplicationMutations, WebhookMutations)
-)
+Mutation = merge_types("Mutation", (TitleMutations, AddressMutations, ApplicationMutations, WebhookMutations))

@@ -5,6 +5,7 @@ from collections.abc import Awaitable, Callable
 from invoice_graph.graphql.accounts.types import Account
 from invoice_graph.graphql.common import Node
 from invoice_graph.graphql.context import Info
+from invoice_graph.graphql.exports.types import export_node
 from invoice_graph.graphql.ids import SCOPE_TYPES, GlobalId, decode_id
 from invoice_graph.graphql.invoice_addresses.types import InvoiceAddress
 from invoice_graph.graphql.invoice_applications.types import InvoiceApplication
@@ -61,6 +62,10 @@ async def _delivery(info: Info, gid: GlobalId) -> Node | None:
     return WebhookDelivery.from_record(row) if row else None
 
 
+async def _export(info: Info, gid: GlobalId) -> Node | None:
+    return await export_node(info, gid.row_id)
+
+
 RESOLVERS: dict[str, NodeResolver] = {
     "Account": _account,
     "MonthlyStatement": _statement,
@@ -71,6 +76,7 @@ RESOLVERS: dict[str, NodeResolver] = {
     "InvoiceDeficitEntry": _deficit_entry,
     "WebhookEndpoint": _endpoint,
     "WebhookDelivery": _delivery,
+    "ExportJob": _export,
 }
 
 

@@ -25,6 +25,7 @@ from invoice_graph.graphql.nodes import resolve_node
 from invoice_graph.graphql.pagination import Connection, Paged
 from invoice_graph.graphql.scalars import SCALAR_MAP
 from invoice_graph.graphql.statements.types import MonthlyStatement, StatementLine
+from invoice_graph.graphql.subscriptions import Subscription
 
 
 @strawberry.type(description="Reads: start from `viewer`, an account by number, or any object by ID.")
@@ -88,6 +89,7 @@ class Schema(strawberry.Schema):
 schema = Schema(
     query=Query,
     mutation=Mutation,
+    subscription=Subscription,
     types=[MonthlyStatement, StatementLine],
     config=StrawberryConfig(scalar_map=SCALAR_MAP),
     # QueryLimits after ValidationCache: it measures only what validation let through.

@@ -1,22 +1,44 @@
-"""The HTTP endpoint: builds each request's context and gives every error a code."""
+"""The /graphql endpoint: builds each request's context and gives every error a code.
+
+Over HTTP, BearerAuth (http/auth.py) has put the viewer in the scope. Over websockets
+(graphql-transport-ws only, for subscriptions) no middleware sees the token: the connection
+carries it in `connection_init`'s payload, checked here by `on_ws_connect` exactly as BearerAuth
+checks a header. Every operation of the connection then passes the same limits as a request
+(graphql/limits.py: depth, aliases, cost, and the rate limit charged once per subscribe; the
+events a subscription receives later are not charged, they are not the client's requests).
+"""
 
 import json
 import logging
 import math
 import re
-from typing import Any, cast
+import uuid
+from contextlib import aclosing
+from datetime import timedelta
+from typing import Any, TypeVar, cast
 
 import orjson
 from cross_web import HTTPException
-from graphql import GraphQLError
+from graphql import GraphQLError, GraphQLFormattedError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.exceptions import ConnectionRejectionError, MissingQueryError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema import BaseSchema
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.schema.schema import StreamResult
+from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+    Operation,
+)
 from strawberry.types import ExecutionResult
+from strawberry.types.execution import PreExecutionError
+from strawberry.types.graphql import OperationType
+from strawberry.types.unset import UNSET, UnsetType
 
 from invoice_graph.config import Settings
 from invoice_graph.domain.text import has_unstorable
@@ -26,6 +48,7 @@ from invoice_graph.graphql.error_codes import error_code
 from invoice_graph.graphql.errors import RequestErrorCode
 from invoice_graph.graphql.input_text import MAX_INTEGER_DIGITS
 from invoice_graph.graphql.loaders import Loaders
+from invoice_graph.http.auth import UNAUTHENTICATED_MESSAGE
 from invoice_graph.http.errors import error_response
 from invoice_graph.http.graphiql import graphiql_page
 from invoice_graph.http.request_log import (
@@ -37,8 +60,10 @@ from invoice_graph.http.request_log import (
 )
 from invoice_graph.http.status import code_of_status
 from invoice_graph.services import Database
+from invoice_graph.services.application_feed import ApplicationFeed
 from invoice_graph.services.rate_limits import RateLimiter
 from invoice_graph.services.reader import Reader
+from invoice_graph.services.tokens import authenticate
 
 logger = logging.getLogger("invoice_graph.graphql")
 
@@ -47,6 +72,12 @@ _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 # A request body nests objects and lists a few levels deep; variables of this schema, at most four.
 MAX_JSON_DEPTH = 32
 _NOT_AN_OBJECT = 'The body must be a JSON object such as {"query": "{ viewer { role } }", "variables": {}}'
+_R = TypeVar("_R")
+_OVER_WEBSOCKETS = (
+    "Subscriptions are served over websockets (graphql-transport-ws) on /graphql, not over HTTP"
+)
+# How long a websocket may stay open before its `connection_init` (graphql-ws' own default is 3 s).
+CONNECTION_INIT_SECONDS = 10
 
 
 def _parse_integer(text: str) -> int:
@@ -112,8 +143,59 @@ def format_error(error: GraphQLError, request_id: str, *, hide_suggestions: bool
     return formatted
 
 
+class _CodedError(GraphQLError):
+    """An error as `format_error` presents it: over websockets no `process_result` formats it."""
+
+    def __init__(self, error: GraphQLError, formatted: dict[str, Any]) -> None:
+        super().__init__(
+            formatted["message"],
+            path=error.path,
+            original_error=error.original_error,
+            extensions=formatted["extensions"],
+        )
+        self._formatted = formatted
+
+    @property
+    def formatted(self) -> GraphQLFormattedError:
+        return cast("GraphQLFormattedError", self._formatted)
+
+
+class _CodedErrorsHandler(BaseGraphQLTransportWSHandler[Context, None]):
+    """graphql-transport-ws whose errors carry a code and the connection's request id, and are
+    masked and logged, as over HTTP."""
+
+    context: Context
+
+    async def _send_result_stream(
+        self, operation: Operation[Context, None], result_source: StreamResult
+    ) -> None:
+        async with aclosing(self._coded(result_source)) as coded:
+            await super()._send_result_stream(operation, coded)
+
+    async def _coded(self, results: StreamResult) -> StreamResult:
+        try:
+            async for result in results:
+                yield self._with_codes(result)
+        except GraphQLError as error:
+            # ParserCache raises a syntax error out of the stream (Strawberry 0.341), which would
+            # end the operation with a bare `complete` and an ERROR log: answer it as an `error`.
+            yield self._with_codes(PreExecutionError(data=None, errors=[error]))
+
+    def _with_codes(self, result: _R) -> _R:
+        if isinstance(result, ExecutionResult) and result.errors:
+            request_id = str(self.context.request.state.request_id)
+            hide = not self.context.settings.field_suggestions
+            result.errors = [
+                _CodedError(error, format_error(error, request_id, hide_suggestions=hide))
+                for error in result.errors
+            ]
+        return result
+
+
 class GraphQLView(GraphQL[Context, None]):
     """Strawberry's ASGI view with the project's context and error codes."""
+
+    graphql_transport_ws_handler_class = _CodedErrorsHandler
 
     def __init__(
         self,
@@ -127,10 +209,16 @@ class GraphQLView(GraphQL[Context, None]):
             schema,
             graphql_ide="graphiql" if settings.graphiql else None,
             allow_queries_via_get=bool(settings.allow_get_queries),
+            subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            connection_init_wait_timeout=timedelta(seconds=CONNECTION_INIT_SECONDS),
+            # Pages on other origins may connect as they may fetch (the token is no cookie anyway).
+            allowed_origins=settings.cors_allow_origins,
         )
         self.settings = settings
         self.database = database
         self.rate_limiter = rate_limiter
+        # The process's one LISTEN connection for subscriptions (create_app makes one view per process).
+        self.feed = ApplicationFeed(database, connect_timeout=settings.database_connect_timeout)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Strawberry's view, with its plain-text HTTP refusals answered as GraphQL-shaped JSON."""
@@ -166,9 +254,45 @@ class GraphQLView(GraphQL[Context, None]):
         if data.operation_name is not None and has_unstorable(data.operation_name):
             raise HTTPException(400, "The `operationName` holds control characters or unpaired surrogates")
         note_operation(operation_name(data.query, data.operation_name))
-        return await super().execute_single(*args, **kwargs)
+        method = kwargs["request_adapter"].method
+        # Strawberry's own, minus subscriptions: they are served over websockets only (over HTTP
+        # Strawberry would run one as a query, which cannot answer).
+        allowed = OperationType.from_http(method) - {OperationType.SUBSCRIPTION}
+        if not self.allow_queries_via_get and method == "GET":
+            allowed -= {OperationType.QUERY}
+        try:
+            return await self.schema.execute(
+                data.query,
+                root_value=kwargs["root_value"],
+                variable_values=data.variables,
+                context_value=kwargs["context"],
+                operation_name=data.operation_name,
+                allowed_operation_types=allowed,
+                operation_extensions=data.extensions,
+            )
+        except InvalidOperationTypeError as error:
+            subscription = error.operation_type is OperationType.SUBSCRIPTION
+            reason = _OVER_WEBSOCKETS if subscription else error.as_http_error_reason(method)
+            raise HTTPException(400, reason) from error
+        except CannotGetOperationTypeError as error:
+            raise HTTPException(400, error.as_http_error_reason()) from error
+        except MissingQueryError as error:
+            raise HTTPException(400, "No GraphQL query found in the request") from error
+
+    def decode_json(self, data: str | bytes) -> object:
+        """A websocket message, as strictly as a request body and no larger; Strawberry closes the
+        connection (4400) on a refused one."""
+        if len(data) > self.settings.max_request_bytes:
+            raise json.JSONDecodeError(f"the message is over {self.settings.max_request_bytes} bytes", "", 0)
+        try:
+            return decode_request_json(data)
+        except HTTPException as refusal:
+            raise json.JSONDecodeError(refusal.reason, "", 0) from refusal
 
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
+        """The request's context; a websocket's is NOBODY's until `on_ws_connect` has checked its token."""
+        if isinstance(request, WebSocket):  # no middleware gave it an id: one for the connection
+            request.state.request_id = uuid.uuid4().hex
         viewer = getattr(request.state, "viewer", NOBODY)
         return Context(
             request=request,
@@ -177,7 +301,23 @@ class GraphQLView(GraphQL[Context, None]):
             viewer=viewer,
             loaders=Loaders(Reader(self.database, viewer)),
             rate_limiter=self.rate_limiter,
+            feed=self.feed,
         )
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        """Authenticate a websocket by the token in `connection_init`'s payload, as BearerAuth does.
+
+        Raises:
+            ConnectionRejectionError: for a missing, unknown, revoked or expired token (closed 4403).
+        """
+        token = context.connection_token()
+        viewer = await authenticate(self.database, token) if token else None
+        if viewer is None:
+            raise ConnectionRejectionError({"message": UNAUTHENTICATED_MESSAGE})
+        context.viewer = viewer
+        context.loaders = Loaders(Reader(self.database, viewer))
+        acknowledged: UnsetType = UNSET  # a plain connection_ack, with no payload
+        return acknowledged
 
     async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
         response: GraphQLHTTPResponse = {"data": result.data}

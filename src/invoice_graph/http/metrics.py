@@ -3,8 +3,9 @@
 Per request the API does two label lookups and one histogram observation; nothing per field.
 Operation names come from clients, so at most `MAX_OPERATIONS` distinct ones become labels and
 the rest count as "other" (an unbounded label set would swamp Prometheus). Imports and most
-generation runs happen in command-line processes, so what they did is read from the database at
-each scrape (one cheap query), alongside this process's own counters.
+generation runs happen in command-line processes, and jobs are shared by every process, so what
+they did, and the job queue's depth, are read from the database at each scrape (two cheap queries),
+alongside this process's own counters.
 """
 
 import asyncio
@@ -14,6 +15,8 @@ import re
 from collections.abc import Awaitable, Callable
 
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Gauge, Histogram, generate_latest
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.pool import QueuePool
 from starlette.requests import Request
 from starlette.responses import Response
@@ -70,6 +73,27 @@ JOBS = Counter(
     ["kind", "outcome"],
 )
 
+WEBHOOK_ATTEMPTS = Counter(
+    "invoice_graph_webhook_delivery_attempts_total",
+    "Webhook delivery attempts by this process, by outcome: succeeded (a 2xx answer), failed (any "
+    "other answer, a timeout or a connection error) or refused (the URL reaches a non-public address).",
+    ["outcome"],
+)
+JOBS_QUEUED = Gauge(
+    "invoice_graph_jobs_queued",
+    "Background jobs of every process waiting to run, at this scrape: queued (all, retries scheduled "
+    "for later included) and due (their time has come and no worker holds them).",
+    ["state"],
+)
+# Counted on the partial index of queued jobs (ix_jobs_due), so the DONE ones cost nothing.
+_QUEUE_DEPTH = text(
+    """
+    SELECT count(*) AS queued,
+           count(*) FILTER (WHERE run_at <= now() AND (locked_until IS NULL OR locked_until <= now())) AS due
+    FROM jobs WHERE status = 'QUEUED'
+    """
+)
+
 
 def operation_label(name: str | None) -> str:
     """The label of an operation: its name, "anonymous", "other", or "unknown" when none ran."""
@@ -113,11 +137,24 @@ def record_job(kind: str, outcome: str) -> None:
     JOBS.labels(kind, outcome).inc()
 
 
+def record_webhook_attempt(outcome: str) -> None:
+    """Count one webhook delivery attempt: succeeded, failed or refused."""
+    WEBHOOK_ATTEMPTS.labels(outcome).inc()
+
+
+async def _refresh_queue_depth(connection: AsyncConnection) -> None:
+    """Read how many jobs are queued, and how many of them are due."""
+    depth = (await connection.execute(_QUEUE_DEPTH)).one()
+    JOBS_QUEUED.labels("queued").set(depth.queued)
+    JOBS_QUEUED.labels("due").set(depth.due)
+
+
 async def _refresh_database_facts(database: Database) -> None:
-    """Read imports and generations from the database; on failure only `database_up` changes."""
+    """Read imports, generations and the job queue; on failure only `database_up` changes."""
     try:
         async with asyncio.timeout(SCRAPE_QUERY_SECONDS), database.read() as connection:
             facts = await get_operational_facts(connection=connection)
+            await _refresh_queue_depth(connection)
     except Exception:
         logger.warning("metrics: the database did not answer", exc_info=True)
         DATABASE_UP.set(0)

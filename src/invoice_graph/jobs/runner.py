@@ -1,11 +1,12 @@
 """The job runner: claims due jobs from PostgreSQL and runs them, in any number of processes.
 
 A claim is committed before its handler runs, and the handler runs outside that transaction; a
-job is then DONE, queued again with exponential backoff and full jitter, or FAILED. A claim is a
-lease: a job whose process died is claimed again once its lease has passed, so a job runs at
-least once (and handlers must be safe to repeat). The runner wakes at once on NOTIFY from
-`enqueue_job`, over a LISTEN connection of its own, and polls every JOB_POLL_SECONDS besides:
-for retries that came due, for jobs of dead workers, and for everything when LISTEN is lost.
+job is then DONE, queued again with exponential backoff and full jitter (or after the delay its
+handler asked for, with `RetryJobError`), or FAILED. A claim is a lease: a job whose process died
+is claimed again once its lease has passed, so a job runs at least once (and handlers must be
+safe to repeat). The runner wakes at once on NOTIFY from `enqueue_job`, over a LISTEN connection
+of its own, and polls every JOB_POLL_SECONDS besides: for retries that came due, for jobs of dead
+workers, and for everything when LISTEN is lost.
 """
 
 import asyncio
@@ -60,6 +61,17 @@ class JobContext:
 
 class PermanentJobError(Exception):
     """Raised by a handler: do not retry."""
+
+
+class RetryJobError(Exception):
+    """Raised by a handler: retry after `delay_seconds` (a schedule of its own), not the backoff.
+
+    The handler has logged the failure already, so the runner logs it without a traceback.
+    """
+
+    def __init__(self, message: str, *, delay_seconds: float) -> None:
+        super().__init__(message)
+        self.delay_seconds = delay_seconds
 
 
 Handler = Callable[[JobContext, dict[str, Any]], Awaitable[None]]
@@ -272,7 +284,7 @@ class JobRunner:
                 outcome = "failed"
                 kept = await fail_job(connection=connection, **claim, error=error_summary(error))
             else:
-                outcome, delay = "retry", self._retry_delay(job.attempts)
+                outcome, delay = "retry", self._retry_delay(job.attempts, error)
                 kept = await retry_job(
                     connection=connection, **claim, delay_seconds=delay, error=error_summary(error)
                 )
@@ -288,7 +300,9 @@ class JobRunner:
             self._log_failure(job, error, outcome, fields)
         return outcome
 
-    def _retry_delay(self, attempt: int) -> float:
+    def _retry_delay(self, attempt: int, error: Exception) -> float:
+        if isinstance(error, RetryJobError):
+            return max(error.delay_seconds, 0.0)
         base, cap = self._backoff
         return backoff_seconds(attempt, base=base, cap=cap, rng=self._rng)
 
@@ -304,7 +318,7 @@ class JobRunner:
             job.attempts,
             again,
             error_summary(error),
-            exc_info=error if error.__traceback__ else None,
+            exc_info=error if error.__traceback__ and not isinstance(error, RetryJobError) else None,
             extra={"fields": {**fields, "error": error_summary(error)}},
         )
 

@@ -8,9 +8,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from invoice_graph.db.queries import events as queries
 from invoice_graph.domain.events import EventType
+from invoice_graph.domain.global_ids import encode_id
 from invoice_graph.domain.months import Month
 from invoice_graph.domain.records import ApplicationRecord
-from invoice_graph.graphql.ids import encode_id
 
 
 def application_data(application: ApplicationRecord, account_number: str) -> dict[str, str]:

@@ -13,6 +13,7 @@ from invoice_graph.domain.viewer import Role
 from invoice_graph.graphql.common import Money, Node
 from invoice_graph.graphql.context import Info
 from invoice_graph.graphql.errors import MAX_MONTHS_PER_REQUEST, check_list_size
+from invoice_graph.graphql.exports.types import ExportJob, exports_of
 from invoice_graph.graphql.ids import encode_id
 from invoice_graph.graphql.invoice_addresses.types import InvoiceAddress
 from invoice_graph.graphql.invoice_applications import fields as application_fields
@@ -177,6 +178,13 @@ class Viewer:
     async def webhook_endpoints(self, info: Info) -> list[WebhookEndpoint]:
         rows = await info.context.loaders.reader.webhook_endpoints()
         return [WebhookEndpoint.from_record(row) for row in rows]
+
+    @strawberry.field(
+        description="The viewer's exports (its role's, as for webhookEndpoints), newest first.",
+        extensions=[Paged("export")],
+    )
+    async def exports(self, info: Info, page: PageRequest) -> Connection[ExportJob]:
+        return await exports_of(info, page)
 
     @strawberry.field(
         description="Accounts this viewer may see: its own, a partner's customers, or all for finance.",

@@ -4,6 +4,7 @@ import strawberry
 
 from invoice_graph.domain.errors import DomainError, InvalidInputError
 from invoice_graph.graphql.context import Info
+from invoice_graph.graphql.exports.types import ExportJobPayload, start_export_field
 from invoice_graph.graphql.ids import decode_id
 from invoice_graph.graphql.invoice_titles.types import DeletePayload
 from invoice_graph.graphql.payloads import payload_of
@@ -18,7 +19,7 @@ from invoice_graph.graphql.webhooks.types import (
 from invoice_graph.services import webhook_endpoints
 
 
-@strawberry.type(description="Mutations of the viewer's webhook endpoints.")
+@strawberry.type(description="Mutations of what a viewer owns: its webhook endpoints and its exports.")
 class WebhookMutations:
     @strawberry.mutation(
         description="Makes a webhook endpoint for the viewer (at most 10): it receives the chosen events "
@@ -49,6 +50,13 @@ class WebhookMutations:
             info.context.database, viewer=info.context.viewer, endpoint_id=row_id
         )
         return await payload_of(DeletePayload, "deleted_id", lambda _: id, deleting)
+
+    start_export: ExportJobPayload = strawberry.mutation(
+        resolver=start_export_field,
+        description="Queues a CSV of the applications or statements the viewer may see (at most 3 "
+        "queued or running per viewer); its link is on the export once it SUCCEEDED, and EXPORT_FINISHED "
+        "goes to the viewer's webhooks.",
+    )
 
     @strawberry.mutation(description="Sends a delivery again, with the same webhook-id, whatever its status.")
     async def redeliver_webhook_delivery(self, info: Info, id: strawberry.ID) -> WebhookDeliveryPayload:

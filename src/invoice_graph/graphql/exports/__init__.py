@@ -1,0 +1,1 @@
+"""CSV exports of applications and statements (SPEC section 13)."""
