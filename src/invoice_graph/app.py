@@ -10,7 +10,7 @@ from contextlib import AsyncExitStack, asynccontextmanager
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
 from starlette.middleware.cors import CORSMiddleware
-from starlette.routing import Route
+from starlette.routing import Route, WebSocketRoute
 
 from invoice_graph.config import Settings
 from invoice_graph.domain.workdays import use_holiday_schedule
@@ -47,6 +47,7 @@ def create_app(settings: Settings, database: Database) -> Starlette:
         gc.collect()
         gc.freeze()
         async with AsyncExitStack() as background:
+            background.push_async_callback(graphql.feed.close)  # the subscriptions' LISTEN connection
             await background.enter_async_context(
                 statement_schedule(database, settings.statement_schedule_seconds)
             )
@@ -69,6 +70,9 @@ def create_app(settings: Settings, database: Database) -> Starlette:
                     deadline_seconds=settings.request_timeout_seconds,
                 ),
             ),
+            # Subscriptions (graphql-transport-ws): the token comes in connection_init, which the
+            # view checks, so no HTTP middleware stands in front.
+            WebSocketRoute("/graphql", graphql),
         ],
         middleware=[
             Middleware(

@@ -5,6 +5,7 @@ the job reruns; one whose worker died between the relay's answer and the row's u
 again with the same Message-ID, so mail clients show it once.
 """
 
+import logging
 from email.message import EmailMessage
 from typing import Any
 
@@ -13,6 +14,8 @@ from invoice_graph.domain.e_invoices import DeliveryStatus, InvoiceColour
 from invoice_graph.domain.records import ApplicationRecord, DeliveryRecord, DocumentFile
 from invoice_graph.jobs.runner import JobContext, PermanentJobError
 from invoice_graph.mail import Attachment, MailError, build_message, send_message
+
+logger = logging.getLogger(__name__)
 
 
 def _message_text(application: ApplicationRecord, delivery: DeliveryRecord, seller: str) -> tuple[str, str]:
@@ -69,13 +72,39 @@ async def send_invoice_email(context: JobContext, payload: dict[str, Any]) -> No
         )
     except MailError as error:
         final = not error.transient or context.is_last_attempt
-        await _record(
-            context, delivery, DeliveryStatus.FAILED if final else DeliveryStatus.QUEUED, str(error)
-        )
+        status = DeliveryStatus.FAILED if final else DeliveryStatus.QUEUED
+        await _record(context, delivery, status, str(error))
+        _log_attempt(context, delivery, status, str(error))
         if not error.transient:
             raise PermanentJobError(str(error)) from error
         raise
     await _record(context, delivery, DeliveryStatus.SENT, None)
+    _log_attempt(context, delivery, DeliveryStatus.SENT, None)
+
+
+def _log_attempt(
+    context: JobContext, delivery: DeliveryRecord, status: DeliveryStatus, error: str | None
+) -> None:
+    """One structured log line per attempt, with the e-mail's Message-ID (its id across retries)."""
+    fields = {
+        "delivery_id": delivery.id,
+        "account_id": delivery.account_id,
+        "application_id": delivery.application_id,
+        "message_id": delivery.message_id,
+        "attempt": context.attempt,
+        "delivery_status": status.value,
+        **({"error": error} if error else {}),
+    }
+    logger.log(
+        logging.INFO if status is DeliveryStatus.SENT else logging.WARNING,
+        "invoice e-mail %d (%s) attempt %d: %s%s",
+        delivery.id,
+        delivery.message_id,
+        context.attempt,
+        status.value,
+        f" ({error})" if error else "",
+        extra={"fields": fields},
+    )
 
 
 def _message(
