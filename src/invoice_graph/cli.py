@@ -285,6 +285,8 @@ def _serve(settings: Settings, listener: socket.socket, workers: int, address: s
         access_log=False,
         # On SIGTERM: stop accepting, let requests in flight finish, then stop.
         timeout_graceful_shutdown=settings.shutdown_grace_seconds,
+        # A subscription's websocket messages are no larger than an HTTP request may be.
+        ws_max_size=settings.max_request_bytes,
     )
     processes = f" ({workers} server processes)" if workers > 1 else ""
     typer.echo(f"Serving the GraphQL API at {address}/graphql{processes}.")
