@@ -18,13 +18,14 @@ from invoice_graph.http.errors import error_response
 from invoice_graph.services import Database
 from invoice_graph.services.downloads import read_document_file
 
-_MAX_ID = 2**63 - 1
+MAX_ID = 2**63 - 1
 
 
-def _refused(request: Request) -> Response:
+def refused_link(request: Request) -> Response:
+    """403, the same for every expired, altered or unknown link (of a document or an export)."""
     return error_response(
         RequestErrorCode.FORBIDDEN,
-        "This download link is expired or not valid: ask for the document again to get a new link.",
+        "This download link is expired or not valid: ask for the file again to get a new link.",
         request_id=request.headers.get("x-request-id"),
     )
 
@@ -35,8 +36,8 @@ def download_route(database: Database, settings: Settings) -> Route:
     async def download(request: Request) -> Response:
         params = request.path_params
         account, document, name = params["account_id"], params["document_id"], params["file_name"]
-        if not (0 < account <= _MAX_ID and 0 < document <= _MAX_ID):
-            return _refused(request)
+        if not (0 < account <= MAX_ID and 0 < document <= MAX_ID):
+            return refused_link(request)
         path = document_path(account, document, name)
         signed = is_valid(
             settings.download_link_key(),
@@ -46,10 +47,10 @@ def download_route(database: Database, settings: Settings) -> Route:
             now=datetime.now(UTC),
         )
         if not signed:
-            return _refused(request)
+            return refused_link(request)
         found = await read_document_file(database, account_id=account, document_id=document)
         if found is None or found.file_name != name:
-            return _refused(request)
+            return refused_link(request)
         disposition = f"attachment; filename*=UTF-8''{quote(found.file_name)}"
         return Response(
             found.content,

@@ -14,20 +14,9 @@ from starlette.routing import Route
 
 from invoice_graph.config import Settings
 from invoice_graph.domain.links import is_valid
-from invoice_graph.graphql.errors import RequestErrorCode
-from invoice_graph.http.errors import error_response
+from invoice_graph.http.downloads import MAX_ID, refused_link
 from invoice_graph.services import Database
 from invoice_graph.services.exports import export_path, read_export_file
-
-_MAX_ID = 2**63 - 1
-
-
-def _refused(request: Request) -> Response:
-    return error_response(
-        RequestErrorCode.FORBIDDEN,
-        "This download link is expired or not valid: ask for the document again to get a new link.",
-        request_id=request.headers.get("x-request-id"),
-    )
 
 
 def export_download_route(database: Database, settings: Settings) -> Route:
@@ -35,8 +24,8 @@ def export_download_route(database: Database, settings: Settings) -> Route:
 
     async def download(request: Request) -> Response:
         export_id, name = request.path_params["export_id"], request.path_params["file_name"]
-        if not 0 < export_id <= _MAX_ID:
-            return _refused(request)
+        if not 0 < export_id <= MAX_ID:
+            return refused_link(request)
         signed = is_valid(
             settings.download_link_key(),
             path=export_path(export_id, name),
@@ -45,10 +34,10 @@ def export_download_route(database: Database, settings: Settings) -> Route:
             now=datetime.now(UTC),
         )
         if not signed:
-            return _refused(request)
+            return refused_link(request)
         found = await read_export_file(database, export_id=export_id, file_name=name)
         if found is None:
-            return _refused(request)
+            return refused_link(request)
         return StreamingResponse(
             found.chunks,
             media_type="text/csv; charset=utf-8",
