@@ -423,6 +423,30 @@ async def test_a_document_that_cannot_run_gets_one_error_with_its_code(
     assert (message["type"], message["id"], error_codes(message)) == ("error", "1", [code])
 
 
+async def test_a_query_or_mutation_over_the_websocket_is_refused_and_changes_nothing(
+    server: Server, api: Api, tmp_path: Path
+) -> None:
+    # given a customer's socket and its pending application
+    a1 = (await applicants(api, tmp_path))["A-1"]
+    application_id = await apply(api, a1)
+    cancel = f'mutation {{ cancelInvoiceApplication(id: "{application_id}") {{ userErrors {{ code }} }} }}'
+    async with subscriber(server.ws_url, a1.token) as socket:
+        # when it sends a query and a mutation as operations of the socket
+        await socket.subscribe("1", "{ viewer { role } }")
+        query = await socket.receive()
+        await socket.subscribe("2", cancel)
+        mutation = await socket.receive()
+    # then both are refused with BAD_REQUEST: only subscriptions run over a websocket (a token
+    # revoked meanwhile would otherwise go on acting on the open socket)
+    assert (query["type"], query["id"], error_codes(query)) == ("error", "1", ["BAD_REQUEST"])
+    assert (mutation["type"], mutation["id"], error_codes(mutation)) == ("error", "2", ["BAD_REQUEST"])
+    # and the application is still pending
+    body = await api.query(
+        f'{{ node(id: "{application_id}") {{ ... on InvoiceApplication {{ status }} }} }}', token=a1.token
+    )
+    assert body["data"]["node"]["status"] == "PENDING"
+
+
 async def test_a_subscription_sent_over_http_is_refused(api: Api, tmp_path: Path) -> None:
     a1 = (await applicants(api, tmp_path))["A-1"]
     response = await api.post("subscription { invoiceApplicationChanged { id } }", token=a1.token)

@@ -8,11 +8,13 @@ from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import func, select
 from standardwebhooks import Webhook
 
 from invoice_graph.app import create_app
 from invoice_graph.config import Settings
 from invoice_graph.db.engine import Database
+from invoice_graph.db.tables import jobs
 from invoice_graph.domain.viewer import Role
 from invoice_graph.jobs.handlers import HANDLERS
 from invoice_graph.jobs.runner import JobRunner
@@ -177,3 +179,36 @@ def _verified(secret: str, headers: dict[str, str], body: bytes) -> dict[str, An
     """The body, once the reference library has checked its signature (it raises otherwise)."""
     verified: dict[str, Any] = Webhook(secret).verify(body, headers)
     return verified
+
+
+async def test_redelivering_a_delivery_that_waits_for_a_retry_sends_it_now_once(
+    open_api: tuple[Api, Settings], tmp_path: Path
+) -> None:
+    api, settings = open_api
+    # given a delivery whose first attempt got a 500, so it waits for its retry
+    customer, values = await ready_to_apply(api, tmp_path)
+    finance = await api.token(Role.FINANCE)
+    with receiving() as receiver:
+        receiver.statuses.append(500)
+        await _create(api, finance, receiver.hook(), EVENTS[:1])
+        await mutate(api, APPLY_FOR_INVOICE, {"input": values}, customer)
+        await _run_jobs(api, settings)
+        [endpoint] = (await query_data(api, ENDPOINTS, {}, finance))["viewer"]["webhookEndpoints"]
+        [waiting] = [edge["node"] for edge in endpoint["deliveries"]["edges"]]
+        assert (waiting["status"], waiting["attempts"], waiting["lastResponseStatus"]) == ("PENDING", 1, 500)
+        # when it is redelivered, twice
+        for _ in range(2):
+            await mutate(api, REDELIVER, {"id": waiting["id"]}, finance)
+        # then its one job is due now (no second schedule of retries beside it), and it is sent once
+        async with api.database.read() as connection:
+            queued = (
+                await connection.execute(
+                    select(func.count()).select_from(jobs).where(jobs.c.status == "QUEUED")
+                )
+            ).scalar_one()
+        assert queued == 1
+        await _run_jobs(api, settings)
+        assert len(receiver.received) == 2
+        [endpoint] = (await query_data(api, ENDPOINTS, {}, finance))["viewer"]["webhookEndpoints"]
+        [sent] = [edge["node"] for edge in endpoint["deliveries"]["edges"]]
+        assert (sent["status"], sent["attempts"]) == ("SUCCEEDED", 2)

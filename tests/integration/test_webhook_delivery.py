@@ -358,9 +358,9 @@ async def test_a_receiver_slower_than_the_timeout_is_a_failure(
 @pytest.mark.parametrize(
     ("url", "says"),
     [
-        ("https://127.0.0.1:{port}/hook", "127.0.0.1 is not a public internet address"),
-        ("https://localhost:{port}/hook", "localhost resolves to"),
-        ("https://[::ffff:127.0.0.1]:{port}/hook", "is not a public internet address"),
+        ("https://127.0.0.1:{port}/hook", "127.0.0.1 does not resolve to public internet addresses only"),
+        ("https://localhost:{port}/hook", "localhost does not resolve to public internet addresses only"),
+        ("https://[::ffff:127.0.0.1]:{port}/hook", "does not resolve to public internet addresses only"),
         ("http://127.0.0.1:{port}/hook", "Use an https:// URL"),
     ],
 )

@@ -11,6 +11,7 @@ from collections.abc import AsyncGenerator
 import strawberry
 from graphql import GraphQLError
 
+from invoice_graph.domain.access import may_see
 from invoice_graph.domain.records import ApplicationRecord
 from invoice_graph.graphql.context import Context, Info
 from invoice_graph.graphql.errors import RequestErrorCode
@@ -70,6 +71,9 @@ async def _changes(
     async with feed.subscription() as notices:
         async for notice in notices:
             if account_id is not None and notice.account_id != account_id:
+                continue
+            # Most notices are of accounts the viewer does not see: skipped before any query.
+            if not may_see(context.viewer, account_id=notice.account_id, partner_id=notice.partner_id):
                 continue
             loaders = await _fresh_loaders(context)
             row = await _visible_application(loaders, notice)

@@ -19,7 +19,8 @@ from typing import Any, TypeVar, cast
 
 import orjson
 from cross_web import HTTPException
-from graphql import GraphQLError, GraphQLFormattedError
+from graphql import GraphQLError, GraphQLFormattedError, get_operation_ast, parse
+from graphql.language import OperationType as OperationKind
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -35,6 +36,7 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
     Operation,
 )
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import SubscribeMessage
 from strawberry.types import ExecutionResult
 from strawberry.types.execution import PreExecutionError
 from strawberry.types.graphql import OperationType
@@ -160,11 +162,42 @@ class _CodedError(GraphQLError):
         return cast("GraphQLFormattedError", self._formatted)
 
 
+def _is_query_or_mutation(message: SubscribeMessage) -> bool:
+    """Whether a subscribe message's operation is a query or a mutation (an unparsable one is not:
+    the stream answers its syntax error)."""
+    payload = message["payload"]
+    query = payload.get("query")
+    if not isinstance(query, str):
+        return False
+    try:
+        document = parse(query)
+    except GraphQLError:
+        return False
+    name = payload.get("operationName")
+    operation = get_operation_ast(document, name if isinstance(name, str) else None)
+    return operation is not None and operation.operation is not OperationKind.SUBSCRIPTION
+
+
 class _CodedErrorsHandler(BaseGraphQLTransportWSHandler[Context, None]):
     """graphql-transport-ws whose errors carry a code and the connection's request id, and are
     masked and logged, as over HTTP."""
 
     context: Context
+
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        """Only subscriptions run over a websocket: a query or mutation would run as the viewer of
+        `connection_init` for as long as the socket stays open, past its token's revocation and
+        outside the request deadline. It is answered with an error; its HTTP twin serves it."""
+        if self.connection_acknowledged and _is_query_or_mutation(message):
+            request_id = str(self.context.request.state.request_id)
+            error = GraphQLError(
+                "Only subscriptions run over a websocket: send queries and mutations over HTTP.",
+                extensions={"code": RequestErrorCode.BAD_REQUEST.value},
+            )
+            payload = [cast("GraphQLFormattedError", format_error(error, request_id))]
+            await self.send_message({"id": message["id"], "type": "error", "payload": payload})
+            return
+        await super().handle_subscribe(message)
 
     async def _send_result_stream(
         self, operation: Operation[Context, None], result_source: StreamResult

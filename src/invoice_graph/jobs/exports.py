@@ -10,6 +10,7 @@ Safe to repeat: an attempt first deletes what an earlier one wrote; a finished e
 it is. A transaction-level advisory lock keeps two workers from writing one export at once.
 """
 
+import asyncio
 import csv
 import hashlib
 import io
@@ -211,7 +212,7 @@ async def _succeed(database: Database, export: ExportRecord, file: _CsvFile) -> 
             )
 
 
-async def _fail(database: Database, export: ExportRecord, error: Exception) -> None:
+async def _fail(database: Database, export: ExportRecord, error: BaseException) -> None:
     """Mark the export FAILED for good (dropping what was written) and record EXPORT_FINISHED."""
     reason = str(error) if isinstance(error, PermanentJobError) else type(error).__name__
     message = f"The export could not be written ({reason}); start it again."
@@ -264,5 +265,11 @@ async def run_export(context: JobContext, payload: dict[str, Any]) -> None:
         except Exception as error:
             if context.is_last_attempt or isinstance(error, PermanentJobError):
                 await _fail(database, export, error)
+            raise
+        except asyncio.CancelledError:
+            # Cut short at the end of its time (or a stop): on the last attempt it will not run
+            # again, so it is settled as FAILED, whatever cancels the rest.
+            if context.is_last_attempt:
+                await asyncio.shield(_fail(database, export, TimeoutError("out of time")))
             raise
         await _succeed(database, export, file)

@@ -46,6 +46,9 @@ class ApplicationNotice:
 
     account_id: int
     application_id: int
+    # The account's managing partner when the change was made: subscribers filter on it before
+    # they read anything.
+    partner_id: int | None = None
 
 
 def parse_notice(payload: object) -> ApplicationNotice | None:
@@ -60,7 +63,10 @@ def parse_notice(payload: object) -> ApplicationNotice | None:
     # bool is an int to isinstance: exact types only.
     if type(account_id) is not int or type(application_id) is not int or min(account_id, application_id) < 1:
         return None
-    return ApplicationNotice(account_id=account_id, application_id=application_id)
+    partner_id = value.get("partnerId")
+    if partner_id is not None and (type(partner_id) is not int or partner_id < 1):
+        return None
+    return ApplicationNotice(account_id=account_id, application_id=application_id, partner_id=partner_id)
 
 
 class FeedSubscriber:

@@ -121,9 +121,7 @@ async def change_application_status(
                 actor_role=viewer.role.value,
                 note=record.note,
             )
-            await events.application_changed(
-                connection, updated, account_number=account.account_number, documents_issued=issued
-            )
+            await events.application_changed(connection, updated, account=account, documents_issued=issued)
     except IntegrityError as error:
         if violated_constraint(error) != DOCUMENT_NUMBER_INDEX:
             raise

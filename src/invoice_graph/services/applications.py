@@ -278,9 +278,7 @@ async def apply_for_invoice(
             if replayed is not None:
                 return replayed
             application = await _insert(connection, request, viewer.role, instant, offered)
-            await events.application_changed(
-                connection, application, account_number=account.account_number, submitted=True
-            )
+            await events.application_changed(connection, application, account=account, submitted=True)
             return application
     except IntegrityError as error:
         return await _after_conflict(database, request, error)

@@ -10,7 +10,7 @@ from invoice_graph.db.queries import events as queries
 from invoice_graph.domain.events import EventType
 from invoice_graph.domain.global_ids import encode_id
 from invoice_graph.domain.months import Month
-from invoice_graph.domain.records import ApplicationRecord
+from invoice_graph.domain.records import AccountRecord, ApplicationRecord
 
 
 def application_data(application: ApplicationRecord, account_number: str) -> dict[str, str]:
@@ -27,13 +27,13 @@ async def application_changed(
     connection: AsyncConnection,
     application: ApplicationRecord,
     *,
-    account_number: str,
+    account: AccountRecord,
     submitted: bool = False,
     documents_issued: bool = False,
 ) -> None:
     """Record that an application was submitted or changed status (and issued files), and tell
     subscribers; all of it at the commit of the caller's transaction, or never."""
-    data = application_data(application, account_number)
+    data = application_data(application, account.account_number)
     kind = (
         EventType.INVOICE_APPLICATION_SUBMITTED if submitted else EventType.INVOICE_APPLICATION_STATUS_CHANGED
     )
@@ -48,13 +48,20 @@ async def application_changed(
             data=data,
         )
     await queries.notify_application_changed(
-        connection=connection, account_id=application.account_id, application_id=application.id
+        connection=connection,
+        account_id=application.account_id,
+        partner_id=account.partner_id,
+        application_id=application.id,
     )
 
 
-async def statements_generated(connection: AsyncConnection, months: Sequence[date], statements: int) -> None:
-    """Record that the statements of some months were generated."""
-    data = {"months": [str(Month.of(month)) for month in months], "statements": statements}
+async def statements_generated(connection: AsyncConnection, months: Sequence[date]) -> None:
+    """Record that the statements of some months were generated.
+
+    The event names the months only: it goes to customers and partners too (those with a
+    statement of one of them), who may not learn how many accounts were billed.
+    """
+    data = {"months": [str(Month.of(month)) for month in months]}
     await queries.record_months_event(
         connection=connection, type_=EventType.STATEMENTS_GENERATED, months=months, data=data
     )

@@ -34,5 +34,5 @@ async def generate_due_statements(database: Database, *, now: datetime | None = 
             connection=connection, last_due=last_due_month(instant).first_day, now=instant
         )
         if months:
-            await events.statements_generated(connection, months, count)
+            await events.statements_generated(connection, months)
     return GenerationResult(months=[Month.of(month) for month in months], statements=count)

@@ -103,12 +103,15 @@ async def redeliver(database: Database, *, viewer: Viewer, delivery_id: int) -> 
         if found is None:
             raise _not_found("webhook delivery")
         await queries.queue_again(connection=connection, delivery_id=delivery_id)
-        await enqueue_job(
-            connection=connection,
-            kind=WEBHOOK_DELIVERY_JOB,
-            payload={"delivery_id": delivery_id},
-            max_attempts=WEBHOOK_DELIVERY_ATTEMPTS,
-        )
+        # A delivery still waiting for a retry keeps its one job, made due now; otherwise a second
+        # schedule of retries would run beside the first.
+        if not await queries.hasten_queued_job(connection=connection, delivery_id=delivery_id):
+            await enqueue_job(
+                connection=connection,
+                kind=WEBHOOK_DELIVERY_JOB,
+                payload={"delivery_id": delivery_id},
+                max_attempts=WEBHOOK_DELIVERY_ATTEMPTS,
+            )
         updated = await queries.get_owned_delivery(
             connection=connection, viewer=viewer, delivery_id=delivery_id
         )

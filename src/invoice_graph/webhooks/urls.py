@@ -124,11 +124,14 @@ async def resolve_public(host: str, port: int, *, allow_private: bool) -> list[s
         raise socket.gaierror(f"{host} resolves to no address")
     if allow_private:
         return addresses
-    for address in addresses:
-        if not is_public(ipaddress.ip_address(address)):
-            named = host if host == address else f"{host} resolves to {address}, which"
-            raise UnsafeUrlError(f"{named} is not a public internet address: {_PUBLIC_ONLY}.")
+    if not all(is_public(ipaddress.ip_address(address)) for address in addresses):
+        raise UnsafeUrlError(_not_public(host))
     return addresses
+
+
+def _not_public(host: str) -> str:
+    # Names no address: a caller must not learn what an internal name resolves to.
+    return f"{host} does not resolve to public internet addresses only: {_PUBLIC_ONLY}."
 
 
 async def check_url_resolves(url: str, *, allow_private: bool) -> str | None:
@@ -145,8 +148,7 @@ async def check_url_resolves(url: str, *, allow_private: bool) -> str | None:
             await resolve_public(target.host, target.port, allow_private=False)
     except UnsafeUrlError as error:
         return str(error)
-    except TimeoutError:
-        return f"The host {target.host} did not resolve in time; check the name and try again."
-    except OSError:
-        return f"The host {target.host} does not resolve; check the name, or publish its DNS record first."
+    except (TimeoutError, OSError):
+        # The same answer as for a private address: which names resolve is not told either.
+        return _not_public(target.host)
     return None

@@ -145,10 +145,11 @@ async def record_owner_event(
 
 
 async def notify_application_changed(
-    *, connection: AsyncConnection, account_id: int, application_id: int
+    *, connection: AsyncConnection, account_id: int, partner_id: int | None, application_id: int
 ) -> None:
-    """Tell subscribers, at commit, that an application was made or changed status."""
-    notice = json.dumps({"accountId": account_id, "applicationId": application_id})
+    """Tell subscribers, at commit, that an application of an account (managed by `partner_id`) was
+    made or changed status."""
+    notice = json.dumps({"accountId": account_id, "partnerId": partner_id, "applicationId": application_id})
     await connection.execute(
         text("SELECT pg_notify(:channel, :notice)"), {"channel": APPLICATIONS_CHANNEL, "notice": notice}
     )

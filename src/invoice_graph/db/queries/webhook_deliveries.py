@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import case, func
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from invoice_graph.db.records import select_record, to_record
@@ -75,7 +75,9 @@ async def record_delivery_attempt(
     """Count one attempt and its outcome; False when the delivery is gone.
 
     SUCCEEDED stamps `delivered_at`; PENDING is due again in `retry_in_seconds`; SUCCEEDED and
-    FAILED have no next attempt. The error is kept to MAX_DELIVERY_ERROR_LENGTH characters.
+    FAILED have no next attempt. The error is kept to MAX_DELIVERY_ERROR_LENGTH characters. A
+    failed attempt never overwrites a success another attempt recorded meanwhile (a redelivery
+    that overtook a slow attempt): it is only counted.
     """
     next_attempt = func.now() + timedelta(seconds=retry_in_seconds) if retry_in_seconds is not None else None
     values: dict[str, Any] = {
@@ -87,5 +89,9 @@ async def record_delivery_attempt(
     }
     if status is DeliveryStatus.SUCCEEDED:
         values["delivered_at"] = func.now()
-    query = webhook_deliveries.update().where(webhook_deliveries.c.id == delivery_id).values(**values)
-    return bool((await connection.execute(query)).rowcount)
+    query = webhook_deliveries.update().where(webhook_deliveries.c.id == delivery_id)
+    if status is not DeliveryStatus.SUCCEEDED:
+        kept = webhook_deliveries.c.status == DeliveryStatus.SUCCEEDED.value
+        for column in ("status", "last_response_status", "last_error", "next_attempt_at"):
+            values[column] = case((kept, webhook_deliveries.c[column]), else_=values[column])
+    return bool((await connection.execute(query.values(**values))).rowcount)

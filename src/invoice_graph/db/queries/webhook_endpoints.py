@@ -11,8 +11,10 @@ from sqlalchemy import ColumnElement, Table, and_, delete, func, select, text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from invoice_graph.db.paging import Ordering, any_of, fetch_pages
+from invoice_graph.db.queries.events import WEBHOOK_DELIVERY_JOB
+from invoice_graph.db.queries.jobs import JOBS_CHANNEL
 from invoice_graph.db.records import select_record, to_record, to_records
-from invoice_graph.db.tables import events_table, webhook_deliveries, webhook_endpoints
+from invoice_graph.db.tables import events_table, jobs, webhook_deliveries, webhook_endpoints
 from invoice_graph.domain.paging import Page, PageRequest
 from invoice_graph.domain.records import DeliveryLogRecord, EndpointRecord
 from invoice_graph.domain.viewer import Role, Viewer
@@ -141,6 +143,23 @@ async def get_owned_delivery(
     if lock:
         query = query.with_for_update(of=webhook_deliveries)
     return to_record(DeliveryLogRecord, (await connection.execute(query)).first())
+
+
+async def hasten_queued_job(*, connection: AsyncConnection, delivery_id: int) -> bool:
+    """Make the delivery's queued job due now, if it has one (and tell the runners); whether it had."""
+    hastened = await connection.execute(
+        jobs.update()
+        .where(
+            jobs.c.kind == WEBHOOK_DELIVERY_JOB,
+            jobs.c.status == "QUEUED",
+            jobs.c.payload["delivery_id"].as_integer() == delivery_id,
+        )
+        .values(run_at=func.now())
+    )
+    if not hastened.rowcount:
+        return False
+    await connection.execute(select(func.pg_notify(JOBS_CHANNEL, "")))
+    return True
 
 
 async def queue_again(*, connection: AsyncConnection, delivery_id: int) -> None:
