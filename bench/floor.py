@@ -11,6 +11,7 @@ import argparse
 import asyncio
 import base64
 import hashlib
+import uuid
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from datetime import UTC, date, datetime, timedelta
@@ -191,6 +192,10 @@ class Floor:
             account = await connection.fetchrow("SELECT * FROM accounts WHERE id = $1", account_id)
             if account is None or account["partner_id"] != viewer["partner_id"]:
                 return _payload("applyForInvoice", None, "NOT_FOUND")
+            # The invoice deficit, read under the account's row lock (SPEC 11); the bench has none.
+            await connection.fetchval(
+                "SELECT invoice_deficit_fen FROM accounts WHERE id = $1 FOR NO KEY UPDATE", account_id
+            )
             title = await connection.fetchrow(
                 "SELECT * FROM invoice_titles WHERE account_id = $1 AND id = $2",
                 account_id,
@@ -246,6 +251,7 @@ class Floor:
                 now,
                 viewer["role"],
             )
+            await _outbox(connection, "INVOICE_APPLICATION_SUBMITTED", account, row)
         return _payload("applyForInvoice", row, None)
 
     async def cancel(self, viewer: Record, variables: dict[str, Any]) -> dict[str, Any]:
@@ -281,7 +287,52 @@ class Floor:
                 application_id,
                 viewer["role"],
             )
+            await _outbox(connection, "INVOICE_APPLICATION_STATUS_CHANGED", account, row)
         return _payload("cancelInvoiceApplication", row, None)
+
+
+_FAN_OUT = """
+WITH deliveries AS (
+    INSERT INTO webhook_deliveries (endpoint_id, event_id, next_attempt_at)
+    SELECT e.id, $1, now() FROM webhook_endpoints e, accounts a
+    WHERE a.id = $2 AND e.enabled AND $3 = ANY(e.events)
+      AND (e.owner_role = 'FINANCE'
+           OR (e.owner_role = 'PARTNER' AND e.owner_partner_id = a.partner_id)
+           OR (e.owner_role = 'CUSTOMER' AND e.owner_account_id = a.id))
+    RETURNING id
+)
+INSERT INTO jobs (kind, payload, max_attempts)
+SELECT 'webhook_delivery', jsonb_build_object('delivery_id', id), 7 FROM deliveries
+"""
+
+
+async def _outbox(
+    connection: "asyncpg.pool.PoolConnectionProxy[Record]", kind: str, account: Record, application: Record
+) -> None:
+    """The application's event, its webhook deliveries and jobs, and the subscribers' notice, as the
+    API writes them in the change's transaction (SPEC 12)."""
+    data = {
+        "id": global_id("InvoiceApplication", application["account_id"], application["id"]),
+        "number": application["number"],
+        "accountNumber": account["account_number"],
+        "status": application["status"],
+    }
+    event = await connection.fetchval(
+        "INSERT INTO events (event_id, type, account_id, data) VALUES ($1, $2, $3, $4) RETURNING id",
+        f"msg_{uuid.uuid4().hex}",
+        kind,
+        account["id"],
+        orjson.dumps(data).decode(),
+    )
+    await connection.execute(_FAN_OUT, event, account["id"], kind)
+    notice = {
+        "accountId": account["id"],
+        "partnerId": account["partner_id"],
+        "applicationId": application["id"],
+    }
+    await connection.execute(
+        "SELECT pg_notify('invoice_graph_applications', $1)", orjson.dumps(notice).decode()
+    )
 
 
 _TITLE_FIELDS = (
