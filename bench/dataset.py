@@ -100,7 +100,7 @@ def write_csv(path: Path, *, accounts: int, months: list[Month], lines: int = LI
     count = 0
     with path.open("w", newline="", encoding="utf-8") as stream:
         writer = csv.writer(stream)
-        writer.writerow(COLUMNS)
+        writer.writerow(column for column in COLUMNS if column != "refund_of")  # no refunds here
         for month in months:
             for index in range(accounts):
                 for row in _rows(index, month, lines):
