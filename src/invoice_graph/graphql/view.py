@@ -11,16 +11,12 @@ events a subscription receives later are not charged, they are not the client's 
 import json
 import logging
 import math
-import re
 import uuid
-from contextlib import aclosing
 from datetime import timedelta
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 import orjson
 from cross_web import HTTPException
-from graphql import GraphQLError, GraphQLFormattedError, get_operation_ast, parse
-from graphql.language import OperationType as OperationKind
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.types import Receive, Scope, Send
@@ -30,15 +26,8 @@ from strawberry.exceptions import ConnectionRejectionError, MissingQueryError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.schema import BaseSchema
 from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
-from strawberry.schema.schema import StreamResult
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
-from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
-    BaseGraphQLTransportWSHandler,
-    Operation,
-)
-from strawberry.subscriptions.protocols.graphql_transport_ws.types import SubscribeMessage
 from strawberry.types import ExecutionResult
-from strawberry.types.execution import PreExecutionError
 from strawberry.types.graphql import OperationType
 from strawberry.types.unset import UNSET, UnsetType
 
@@ -46,15 +35,15 @@ from invoice_graph.config import Settings
 from invoice_graph.domain.text import has_unstorable
 from invoice_graph.domain.viewer import NOBODY
 from invoice_graph.graphql.context import Context
-from invoice_graph.graphql.error_codes import error_code
+from invoice_graph.graphql.error_format import format_error
 from invoice_graph.graphql.errors import RequestErrorCode
 from invoice_graph.graphql.input_text import MAX_INTEGER_DIGITS
 from invoice_graph.graphql.loaders import Loaders
+from invoice_graph.graphql.websocket import CodedErrorsHandler
 from invoice_graph.http.auth import UNAUTHENTICATED_MESSAGE
 from invoice_graph.http.errors import error_response
 from invoice_graph.http.graphiql import graphiql_page
 from invoice_graph.http.request_log import (
-    UNAVAILABLE_MESSAGE,
     note_operation,
     note_outcome,
     operation_name,
@@ -69,12 +58,9 @@ from invoice_graph.services.tokens import authenticate
 
 logger = logging.getLogger("invoice_graph.graphql")
 
-# graphql-core's hints at names of the schema ("Did you mean 'x'?"), stripped when suggestions are off.
-_SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
 # A request body nests objects and lists a few levels deep; variables of this schema, at most four.
 MAX_JSON_DEPTH = 32
 _NOT_AN_OBJECT = 'The body must be a JSON object such as {"query": "{ viewer { role } }", "variables": {}}'
-_R = TypeVar("_R")
 _OVER_WEBSOCKETS = (
     "Subscriptions are served over websockets (graphql-transport-ws) on /graphql, not over HTTP"
 )
@@ -129,106 +115,10 @@ def decode_request_json(data: str | bytes) -> object:
     return value
 
 
-def format_error(error: GraphQLError, request_id: str, *, hide_suggestions: bool = False) -> dict[str, Any]:
-    """The error as sent; unexpected errors are masked and logged with the request id."""
-    code = error_code(error)
-    formatted: dict[str, Any] = dict(error.formatted)
-    if hide_suggestions:
-        formatted["message"] = _SUGGESTION.sub("", formatted["message"])
-    if code is RequestErrorCode.INTERNAL_SERVER_ERROR:
-        logger.error("request %s failed", request_id, exc_info=error.original_error)
-        formatted["message"] = f"Internal server error; quote request id {request_id} to support"
-    elif code is RequestErrorCode.SERVICE_UNAVAILABLE:
-        logger.warning("request %s: database unavailable: %r", request_id, error.original_error)
-        formatted["message"] = UNAVAILABLE_MESSAGE
-    formatted["extensions"] = {**formatted.get("extensions", {}), "code": code.value, "requestId": request_id}
-    return formatted
-
-
-class _CodedError(GraphQLError):
-    """An error as `format_error` presents it: over websockets no `process_result` formats it."""
-
-    def __init__(self, error: GraphQLError, formatted: dict[str, Any]) -> None:
-        super().__init__(
-            formatted["message"],
-            path=error.path,
-            original_error=error.original_error,
-            extensions=formatted["extensions"],
-        )
-        self._formatted = formatted
-
-    @property
-    def formatted(self) -> GraphQLFormattedError:
-        return cast("GraphQLFormattedError", self._formatted)
-
-
-def _is_query_or_mutation(message: SubscribeMessage) -> bool:
-    """Whether a subscribe message's operation is a query or a mutation (an unparsable one is not:
-    the stream answers its syntax error)."""
-    payload = message["payload"]
-    query = payload.get("query")
-    if not isinstance(query, str):
-        return False
-    try:
-        document = parse(query)
-    except GraphQLError:
-        return False
-    name = payload.get("operationName")
-    operation = get_operation_ast(document, name if isinstance(name, str) else None)
-    return operation is not None and operation.operation is not OperationKind.SUBSCRIPTION
-
-
-class _CodedErrorsHandler(BaseGraphQLTransportWSHandler[Context, None]):
-    """graphql-transport-ws whose errors carry a code and the connection's request id, and are
-    masked and logged, as over HTTP."""
-
-    context: Context
-
-    async def handle_subscribe(self, message: SubscribeMessage) -> None:
-        """Only subscriptions run over a websocket: a query or mutation would run as the viewer of
-        `connection_init` for as long as the socket stays open, past its token's revocation and
-        outside the request deadline. It is answered with an error; its HTTP twin serves it."""
-        if self.connection_acknowledged and _is_query_or_mutation(message):
-            request_id = str(self.context.request.state.request_id)
-            error = GraphQLError(
-                "Only subscriptions run over a websocket: send queries and mutations over HTTP.",
-                extensions={"code": RequestErrorCode.BAD_REQUEST.value},
-            )
-            payload = [cast("GraphQLFormattedError", format_error(error, request_id))]
-            await self.send_message({"id": message["id"], "type": "error", "payload": payload})
-            return
-        await super().handle_subscribe(message)
-
-    async def _send_result_stream(
-        self, operation: Operation[Context, None], result_source: StreamResult
-    ) -> None:
-        async with aclosing(self._coded(result_source)) as coded:
-            await super()._send_result_stream(operation, coded)
-
-    async def _coded(self, results: StreamResult) -> StreamResult:
-        try:
-            async for result in results:
-                yield self._with_codes(result)
-        except GraphQLError as error:
-            # ParserCache raises a syntax error out of the stream (Strawberry 0.341), which would
-            # end the operation with a bare `complete` and an ERROR log: answer it as an `error`.
-            yield self._with_codes(PreExecutionError(data=None, errors=[error]))
-
-    def _with_codes(self, result: _R) -> _R:
-        if isinstance(result, ExecutionResult) and result.errors:
-            request_id = str(self.context.request.state.request_id)
-            hide = not self.context.settings.field_suggestions
-            result.errors = [
-                _CodedError(error, format_error(error, request_id, hide_suggestions=hide))
-                for error in result.errors
-            ]
-        return result
-
-
 class GraphQLView(GraphQL[Context, None]):
     """Strawberry's ASGI view with the project's context and error codes."""
 
-    graphql_transport_ws_handler_class = _CodedErrorsHandler
+    graphql_transport_ws_handler_class = CodedErrorsHandler
 
     def __init__(
         self,
