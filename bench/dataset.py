@@ -174,6 +174,107 @@ async def add_titles_addresses_applications(database: Database, *, newest: Month
     return int(created.rowcount)
 
 
+# Every tenth account outside P-BIG (whose last accounts the apply+cancel cycle uses, and whose
+# 50 first the partner view shows) gets an e-invoice's files and an invoice deficit ledger.
+LEDGER_ENTRIES = 50
+_LEDGER_ACCOUNTS = f"""
+SELECT id FROM accounts
+WHERE CAST(right(account_number, 6) AS integer) >= {BIG_PARTNER_ACCOUNTS}
+  AND CAST(right(account_number, 6) AS integer) % 10 = 0
+"""  # noqa: S608 (constant text)
+# Each such account's oldest delivered or issued application becomes an ELECTRONIC one, issued
+# (outside the newest 12 months that the console and the partner view show).
+_ELECTRONIC = f"""
+WITH oldest AS (
+    SELECT DISTINCT ON (account_id) account_id, id FROM invoice_applications
+    WHERE number LIKE 'BENCH-%' AND status IN ('DELIVERED', 'ISSUED')
+      AND account_id IN ({_LEDGER_ACCOUNTS})
+    ORDER BY account_id, months[1], id
+)
+UPDATE invoice_applications a SET medium = 'ELECTRONIC', status = 'ISSUED', address = NULL,
+    emails = ARRAY['li.na@example.com'], invoice_numbers = ARRAY['2433' || lpad(CAST(a.id AS text), 16, '0')]
+FROM oldest o WHERE a.account_id = o.account_id AND a.id = o.id
+"""  # noqa: S608 (constant text)
+# Its invoice as a PDF and an XML (small placeholder files, their size and hash computed by SQL).
+_DOCUMENTS = """
+INSERT INTO invoice_documents (account_id, application_id, invoice_number, format, colour, file_name,
+    content_type, content, sha256, size_bytes)
+SELECT a.account_id, a.id, a.invoice_numbers[1], f.format, 'BLUE',
+    a.invoice_numbers[1] || f.suffix, f.content_type, c.content,
+    encode(sha256(c.content), 'hex'), octet_length(c.content)
+FROM invoice_applications a
+CROSS JOIN (VALUES (1, 'PDF', '.pdf', 'application/pdf'), (2, 'XML', '.xml', 'application/xml'))
+    AS f (position, format, suffix, content_type)
+CROSS JOIN LATERAL (SELECT convert_to(
+    CASE f.format WHEN 'PDF' THEN '%PDF-1.4 bench placeholder ' ELSE '<Invoice number="' END
+    || a.invoice_numbers[1] || CASE f.format WHEN 'PDF' THEN ' %EOF' ELSE '"/>' END, 'UTF8') AS content) c
+WHERE a.number LIKE 'BENCH-%' AND a.medium = 'ELECTRONIC'
+ORDER BY a.account_id, a.id, f.position
+"""
+# 50 entries each: a REFUND, then every sixth an OFFSET of one of its applications (oldest first),
+# the amounts chosen so the running balance never goes below 0; the account keeps the last balance.
+_LEDGER = f"""
+WITH applications AS (
+    SELECT account_id, id, row_number() OVER (PARTITION BY account_id ORDER BY id) AS k
+    FROM invoice_applications WHERE number LIKE 'BENCH-%'
+),
+steps AS (
+    SELECT a.id AS account_id, a.account_number, n, p.id AS application_id
+    FROM accounts a CROSS JOIN generate_series(1, :entries) AS n
+    LEFT JOIN applications p ON p.account_id = a.id AND n % 6 = 0 AND p.k = n / 6
+    WHERE a.id IN ({_LEDGER_ACCOUNTS})
+),
+moves AS (
+    SELECT account_id, account_number, n, application_id,
+        CASE WHEN application_id IS NULL THEN 10000 + n * 3701 % 50000 ELSE -30000 END AS amount_fen
+    FROM steps
+)
+INSERT INTO invoice_deficit_entries (account_id, kind, amount_fen, balance_fen, at, line_id, application_id)
+SELECT account_id, CASE WHEN application_id IS NULL THEN 'REFUND' ELSE 'OFFSET' END, amount_fen,
+    sum(amount_fen) OVER (PARTITION BY account_id ORDER BY n),
+    timestamptz '2026-01-01 00:00:00+00' + n * interval '1 day 1 hour 1 minute 1.5 second',
+    CASE WHEN application_id IS NULL THEN account_number || '-REFUND-' || lpad(CAST(n AS text), 3, '0') END,
+    application_id
+FROM moves ORDER BY account_id, n
+"""  # noqa: S608 (constant text)
+_DEFICIT = """
+UPDATE accounts a SET invoice_deficit_fen = e.balance_fen
+FROM (SELECT DISTINCT ON (account_id) account_id, balance_fen FROM invoice_deficit_entries
+      ORDER BY account_id, id DESC) e
+WHERE a.id = e.account_id
+"""
+
+
+async def add_documents_and_ledgers(database: Database) -> tuple[int, int]:
+    """For every tenth account outside P-BIG: an issued ELECTRONIC application with its PDF and XML,
+    and a ledger of LEDGER_ENTRIES entries; returns how many documents and entries were added."""
+    async with database.transaction() as connection:
+        await connection.execute(text(_ELECTRONIC))
+        made = await connection.execute(text(_DOCUMENTS))
+        entries = await connection.execute(text(_LEDGER), {"entries": LEDGER_ENTRIES})
+        await connection.execute(text(_DEFICIT))
+        await connection.execute(text("ANALYZE"))
+    return int(made.rowcount), int(entries.rowcount)
+
+
+_ELECTRONIC_OF = """
+SELECT a.account_id, a.id FROM invoice_applications a JOIN accounts c ON c.id = a.account_id
+WHERE c.account_number = :number AND a.medium = 'ELECTRONIC' ORDER BY a.id LIMIT 1
+"""
+
+
+async def electronic_application(database: Database, *, account_number: str) -> tuple[int, int]:
+    """The (account id, application id) of the account's ELECTRONIC application."""
+    async with database.read() as connection:
+        row = (
+            await connection.execute(
+                text(_ELECTRONIC_OF),
+                {"number": account_number},
+            )
+        ).one()
+        return int(row.account_id), int(row.id)
+
+
 @dataclass(frozen=True, slots=True)
 class MutationAccount:
     """What an applyForInvoice of one account's newest month needs."""

@@ -1,4 +1,4 @@
-"""The three benchmark operations, as the console and a partner portal send them."""
+"""The benchmark operations, as the console and a partner portal send them."""
 
 import json
 from dataclasses import dataclass
@@ -23,6 +23,18 @@ PARTNER = """query PartnerView {
       invoiceableTotals { months cloud { amount } market { amount } total { amount } }
       statements(first: 12) { edges { node { month totalExpense { amount } invoiceableTotal { amount }
         invoiceStatus application { number status } } } } } } } } }"""
+
+# An e-invoice's files, as its owner sees them (not `url` and `expiresAt`: they are signed per
+# request with the current time, so no two answers are byte-identical).
+DOCUMENTS = """query InvoiceDocuments($id: ID!) {
+  node(id: $id) { ... on InvoiceApplication { number status
+    documents { invoiceNumber format sizeBytes sha256 } } } }"""
+
+# A customer's invoice deficit and the first page of its ledger.
+LEDGER = """query DeficitLedger {
+  viewer { account { invoiceDeficit { amount }
+    invoiceDeficitEntries(first: 20) { totalCount
+      edges { cursor node { id kind amount { amount } balance { amount } at lineId } } } } } }"""
 
 APPLY = """mutation Apply($input: ApplyForInvoiceInput!) {
   applyForInvoice(input: $input) {

@@ -62,6 +62,16 @@ FROM statements s LEFT OUTER JOIN invoice_application_months m ON m.account_id =
 WHERE s.account_id = ANY($1::bigint[]) AND m.month IS NULL GROUP BY s.account_id"""
 APPLICATIONS_BY_IDS_SQL = """SELECT * FROM invoice_applications
 WHERE (account_id, id) IN (SELECT * FROM unnest($1::bigint[], $2::bigint[]))"""
+VISIBLE_ACCOUNT_SQL = "SELECT * FROM accounts WHERE id = ANY($1::bigint[]) AND id = $2"
+DOCUMENTS_BY_APPLICATIONS_SQL = """SELECT account_id, id, application_id, invoice_number, format, colour,
+    file_name, content_type, sha256, size_bytes, created_at FROM invoice_documents
+WHERE (account_id, application_id) IN (SELECT * FROM unnest($1::bigint[], $2::bigint[])) ORDER BY id"""
+DEFICIT_PAGES_SQL = """SELECT * FROM (SELECT e.*, row_number() OVER (PARTITION BY e.account_id
+    ORDER BY e.id DESC) AS page_rank FROM invoice_deficit_entries e
+    WHERE e.account_id = ANY($1::bigint[])) ranked
+WHERE page_rank <= $2 ORDER BY page_rank"""
+DEFICIT_COUNTS_SQL = """SELECT account_id, count(*) AS count FROM invoice_deficit_entries
+WHERE account_id = ANY($1::bigint[]) GROUP BY account_id"""
 STATEMENTS_BY_MONTHS_SQL = f"""{_WITH_APPLICATION}
 WHERE (statements.account_id, statements.month) IN (SELECT * FROM unnest($1::bigint[], $2::date[]))"""  # noqa: S608 (constant text)
 
@@ -83,7 +93,7 @@ def global_id(*parts: object) -> str:
     return base64.urlsafe_b64encode(":".join(map(str, parts)).encode()).decode().rstrip("=")
 
 
-def cursor(kind: str, value: str) -> str:
+def cursor(kind: str, value: str | int) -> str:
     """The API's opaque cursor of a one-column sort key."""
     raw = orjson.dumps([kind, value])
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
@@ -179,6 +189,68 @@ class Floor:
                         "endCursor": cursor("account", last) if last else None,
                     },
                     "edges": edges,
+                }
+            }
+        }
+
+    async def documents(self, viewer: Record, variables: dict[str, Any]) -> dict[str, Any]:
+        """InvoiceDocuments: the application by its ID, through its account, then its files."""
+        account_id, application_id = _decoded(variables["id"])
+        visible = await self.fetch(VISIBLE_ACCOUNT_SQL, [viewer["account_id"]], account_id)
+        if not visible:
+            return {"node": None}
+        found = await self.fetch(APPLICATIONS_BY_IDS_SQL, [account_id], [application_id])
+        if not found:
+            return {"node": None}
+        files = await self.fetch(DOCUMENTS_BY_APPLICATIONS_SQL, [account_id], [application_id])
+        return {
+            "node": {
+                "number": found[0]["number"],
+                "status": found[0]["status"],
+                "documents": [
+                    {
+                        "invoiceNumber": row["invoice_number"],
+                        "format": row["format"],
+                        "sizeBytes": row["size_bytes"],
+                        "sha256": row["sha256"],
+                    }
+                    for row in files
+                ],
+            }
+        }
+
+    async def ledger(self, viewer: Record, _: dict[str, Any]) -> dict[str, Any]:
+        """DeficitLedger: the account, then its ledger's page and its size."""
+        rows = await self.fetch(ACCOUNTS_BY_IDS_SQL, [viewer["account_id"]])
+        if not rows:
+            return {"viewer": {"account": None}}
+        account = rows[0]
+        page, counts = await asyncio.gather(
+            self.fetch(DEFICIT_PAGES_SQL, [account["id"]], 21),
+            self.fetch(DEFICIT_COUNTS_SQL, [account["id"]]),
+        )
+        edges = [
+            {
+                "cursor": cursor("deficitEntry", row["id"]),
+                "node": {
+                    "id": global_id("InvoiceDeficitEntry", row["account_id"], row["id"]),
+                    "kind": row["kind"],
+                    "amount": {"amount": money(row["amount_fen"])},
+                    "balance": {"amount": money(row["balance_fen"])},
+                    "at": row["at"].isoformat(),
+                    "lineId": row["line_id"],
+                },
+            }
+            for row in page[:20]
+        ]
+        return {
+            "viewer": {
+                "account": {
+                    "invoiceDeficit": {"amount": money(account["invoice_deficit_fen"])},
+                    "invoiceDeficitEntries": {
+                        "totalCount": counts[0]["count"] if counts else 0,
+                        "edges": edges,
+                    },
                 }
             }
         }
@@ -430,6 +502,8 @@ Handler = Callable[[Floor, Record, dict[str, Any]], Coroutine[Any, Any, dict[str
 HANDLERS: dict[str, Handler] = {
     documents.CONSOLE: Floor.console,
     documents.PARTNER: Floor.partner,
+    documents.DOCUMENTS: Floor.documents,
+    documents.LEDGER: Floor.ledger,
     documents.APPLY: Floor.apply,
     documents.CANCEL: Floor.cancel,
 }

@@ -84,6 +84,8 @@ async def _seed(database: Database, accounts: int, workdir: Path) -> None:
     )
     applications = await dataset.add_titles_addresses_applications(database, newest=months[-1])
     print(f"  added a title and an address per account and {applications:,} applications", flush=True)
+    files, entries = await dataset.add_documents_and_ledgers(database)
+    print(f"  added {files:,} e-invoice documents and {entries:,} deficit ledger entries", flush=True)
 
 
 async def prepare(
@@ -91,7 +93,7 @@ async def prepare(
 ) -> Prepared:
     """Seed (unless this data set is there already), make tokens and the operations' bodies."""
     newest = dataset.due_months(1)[0]
-    signature = f"invoice_graph bench v1: {accounts} accounts x {MONTHS} months x 10 lines up to {newest}"
+    signature = f"invoice_graph bench v2: {accounts} accounts x {MONTHS} months x 10 lines up to {newest}"
     url = await server.database(BENCH_DATABASE, fresh=reseed)
     if await server.comment(url) != signature:
         url = await server.database(BENCH_DATABASE, fresh=True)
@@ -114,6 +116,9 @@ async def prepare(
         )
         partner = await create_token(
             database, role=Role.PARTNER, partner_code=dataset.BIG_PARTNER, label="bench"
+        )
+        electronic = await dataset.electronic_application(
+            database, account_number=dataset.account_number(CONSOLE_ACCOUNT)
         )
         targets = await dataset.mutation_accounts(database, month=newest, count=mutation_accounts)
         await dataset.free_month(database, account_ids=[t.account_id for t in targets], month=newest)
@@ -149,6 +154,18 @@ async def prepare(
             "Partner view: 50 accounts, invoiceable totals, last 12 statements each",
             partner.secret,
             (documents.body(documents.PARTNER),),
+        ),
+        Operation(
+            "documents",
+            "An e-invoice application's documents (node by ID): 2 files, no signed links",
+            customer.secret,
+            (documents.body(documents.DOCUMENTS, {"id": encode_id("InvoiceApplication", *electronic)}),),
+        ),
+        Operation(
+            "ledger",
+            "The account's invoice deficit and its ledger's first 20 entries, with totalCount",
+            customer.secret,
+            (documents.body(documents.LEDGER),),
         ),
         Operation(
             "cycle",

@@ -154,7 +154,8 @@ def render(
         "",
         f"Data set: {plan.accounts:,} accounts x 24 months x 10 lines per statement; "
         "partner P-BIG manages 60 "
-        "accounts; applications on a third of the months. wrk on loopback, "
+        "accounts; applications on a third of the months; every tenth account outside P-BIG has an "
+        "ELECTRONIC application with 2 documents and a deficit ledger of 50 entries. wrk on loopback, "
         f"{plan.connections} connections (the cycle: one per thread, one account each), "
         f"{plan.seconds:g} s a run, unloaded = 1 connection for {plan.unloaded_seconds:g} s; "
         f"API and floor in turns, {plan.rounds} rounds, medians; ratios taken within a round.",

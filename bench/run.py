@@ -1,7 +1,9 @@
 """`python -m bench [--quick]`: the whole benchmark, bounded in time, writing bench/RESULTS.md.
 
 1. Seeds a database of its own (accounts x 24 months x 10 lines through the import service,
-   statements, titles, addresses, applications on a third of the months).
+   statements, titles, addresses, applications on a third of the months; every tenth account
+   outside P-BIG: an issued ELECTRONIC application with its PDF and XML, and a 50-entry invoice
+   deficit ledger).
 2. Starts the real server (`invoice-graph serve`, one uvicorn worker, ENVIRONMENT=production) and
    the floor (bench/floor.py) side by side, checks they answer byte-identical JSON, counts the
    round trips per request, then loads them in turns with wrk: same concurrency, same time, the
