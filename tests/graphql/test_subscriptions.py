@@ -12,7 +12,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import threading
 import time
 from collections.abc import AsyncIterator, Callable, Iterator
@@ -55,6 +54,7 @@ from tests.graphql.documents import (
 )
 from tests.graphql.helpers import apply_input, make_billing, mutate
 from tests.network import free_port
+from tests.serve_process import start_serve
 
 PROTOCOL = Subprotocol("graphql-transport-ws")
 CHANGED = """
@@ -72,8 +72,6 @@ TOO_DEEP = (
 TOO_COSTLY = "account { statements(first: 100) { edges { node { id } } } }"
 RECEIVE_SECONDS = 10.0
 QUIET_SECONDS = 1.0
-START_SECONDS = 60.0
-ROOT = Path(__file__).resolve().parents[2]
 
 
 # The server
@@ -542,8 +540,7 @@ async def test_the_query_limits_apply_to_subscription_documents(
 
 
 def _start(url: str) -> tuple[subprocess.Popen[str], str]:
-    """`invoice-graph serve` (websockets routed) on a free port, once /healthz answers; its base URL."""
-    port = free_port()
+    """`invoice-graph serve` on a free port over the test database, jobs off; its base URL."""
     environment = {
         **os.environ,
         "ENVIRONMENT": "test",
@@ -551,26 +548,7 @@ def _start(url: str) -> tuple[subprocess.Popen[str], str]:
         "DATABASE_URL": url,
         "RUN_JOBS": "false",
     }
-    process = subprocess.Popen(  # noqa: S603 (this Python, our own command)
-        [sys.executable, "-c", "from invoice_graph.cli import main; main()", "serve", "--port", str(port)],
-        env=environment,
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + START_SECONDS
-    while time.monotonic() < deadline:  # polling a process that gives no other signal it is up
-        if process.poll() is not None:
-            pytest.fail(f"serve exited with {process.returncode}:\n{process.communicate()[1]}")
-        try:
-            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                return process, base
-        except httpx.TransportError:
-            time.sleep(0.1)
-    process.kill()
-    pytest.fail(f"serve did not answer /healthz in {START_SECONDS} s:\n{process.communicate()[1]}")
+    return start_serve(environment)
 
 
 def _stop(process: subprocess.Popen[str]) -> None:

@@ -9,7 +9,6 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -24,9 +23,8 @@ from invoice_graph.db.engine import Database
 from invoice_graph.db.tables import rate_limit_buckets
 from invoice_graph.domain.viewer import Role
 from invoice_graph.services.tokens import create_token
-from tests.network import free_port
+from tests.serve_process import start_serve
 
-START_SECONDS = 60.0  # a fresh embedded PostgreSQL runs initdb first
 STOP_SECONDS = 30.0
 
 
@@ -38,31 +36,6 @@ def _environment(**settings: str | None) -> dict[str, str]:
         if value is not None:
             environment[name] = value
     return environment
-
-
-def _start(environment: dict[str, str], *args: str) -> tuple[subprocess.Popen[str], str]:
-    """`invoice-graph serve ARGS` on a free port, once /healthz answers; and its base URL."""
-    port = free_port()
-    command = [sys.executable, "-c", "from invoice_graph.cli import main; main()", "serve"]
-    process = subprocess.Popen(  # noqa: S603 (this Python, our own command)
-        [*command, "--port", str(port), *args],
-        env=environment,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + START_SECONDS
-    while time.monotonic() < deadline:  # polling a process that gives no other signal it is up
-        if process.poll() is not None:
-            pytest.fail(f"serve exited with {process.returncode}:\n{process.communicate()[1]}")
-        try:
-            if httpx.get(f"{base}/healthz", timeout=2).status_code == 200:
-                return process, base
-        except httpx.TransportError:
-            time.sleep(0.1)
-    process.kill()
-    pytest.fail(f"serve did not answer /healthz in {START_SECONDS} s:\n{process.communicate()[1]}")
 
 
 def _stop(process: subprocess.Popen[str]) -> tuple[int, str, str]:
@@ -84,7 +57,7 @@ def _stop(process: subprocess.Popen[str]) -> tuple[int, str, str]:
 def test_serve_mentions_graphiql_only_when_it_is_on(
     migrated_url: str, settings: dict[str, str], graphiql: bool
 ) -> None:
-    process, base = _start(_environment(DATABASE_URL=migrated_url, **settings))
+    process, base = start_serve(_environment(DATABASE_URL=migrated_url, **settings))
     page = httpx.get(f"{base}/graphql", headers={"Accept": "text/html"}, timeout=5)
     status, out, _ = _stop(process)
     assert status in (0, 128 + signal.SIGTERM)
@@ -99,7 +72,7 @@ def test_answers_on_a_kept_alive_connection_do_not_wait_for_delayed_acks(
     migrated_url: str, workers: str
 ) -> None:
     # given a server, and a client that keeps its connection open between requests
-    process, base = _start(_environment(DATABASE_URL=migrated_url), "--workers", workers)
+    process, base = start_serve(_environment(DATABASE_URL=migrated_url), "--workers", workers)
     try:
         with httpx.Client(timeout=5) as client:
             client.get(f"{base}/healthz")
@@ -131,7 +104,7 @@ def test_the_embedded_postgresql_stops_with_the_server_and_quietly(fresh_data_di
     environment = _environment(
         DATABASE_URL=None, TEST_DATABASE_URL=None, DATA_DIR=str(fresh_data_dir), LOG_LEVEL="INFO"
     )
-    process, _ = _start(environment)
+    process, _ = start_serve(environment)
     # when it is asked to stop
     status, _, err = _stop(process)
     # then PostgreSQL is stopped, and nothing of pgserver's pg_ctl runs was printed
@@ -214,7 +187,7 @@ def test_serve_with_two_workers_answers_from_both_and_stops_cleanly(
     migrated_url: str, database: Database
 ) -> None:
     # given `serve --workers 2` on the test database
-    process, base = _start(_environment(DATABASE_URL=migrated_url), "--workers", "2")
+    process, base = start_serve(_environment(DATABASE_URL=migrated_url), "--workers", "2")
     try:
         workers = _workers(process.pid)
         assert len(workers) == 2, workers

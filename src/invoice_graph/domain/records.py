@@ -8,6 +8,8 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
+from invoice_graph.domain.viewer import Role, Viewer
+
 _FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
@@ -228,3 +230,35 @@ class DeliveryLogRecord:
     delivered_at: datetime | None
     event_key: str
     event_type: str
+
+
+@dataclass(frozen=True, slots=True)
+class ExportRecord:
+    """An export: what it lists, for whom, and where its file stands."""
+
+    id: int
+    owner_role: str
+    owner_account_id: int | None
+    owner_partner_id: int | None
+    kind: str
+    status: str
+    from_month: date | None
+    to_month: date | None
+    account_ids: list[int] | None
+    row_count: int | None
+    size_bytes: int | None
+    sha256: str | None
+    error: str | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+
+    @property
+    def owner(self) -> Viewer:
+        """The scope the export was started in, as a viewer (it sees what that scope sees)."""
+        return Viewer(
+            role=Role(self.owner_role),
+            token_id=0,
+            account_id=self.owner_account_id,
+            partner_id=self.owner_partner_id,
+        )

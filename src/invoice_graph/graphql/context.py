@@ -42,14 +42,17 @@ class Context:
         scheme, _, secret = authorization.partition(" ")
         return secret.strip() if scheme.lower() == "bearer" and secret.strip() else None
 
-    def download_link(self, document: DocumentRecord) -> SignedLink:
-        """A signed link to an issued file, on PUBLIC_BASE_URL or this request's own host."""
+    def base_url(self) -> str:
+        """Where links this request hands out point: PUBLIC_BASE_URL, or this request's own host
+        (the HTTP twin of a subscription's websocket, which serves the files)."""
         base = self.settings.public_base_url or str(self.request.base_url)
-        if base.startswith("ws"):  # a subscription's request: its HTTP twin serves the file
-            base = "http" + base[2:]
+        return "http" + base[2:] if base.startswith("ws") else base
+
+    def download_link(self, document: DocumentRecord) -> SignedLink:
+        """A signed link to an issued file, on `base_url()`."""
         return sign(
             self.settings.download_link_key(),
-            base_url=base,
+            base_url=self.base_url(),
             path=document_path(document.account_id, document.id, document.file_name),
             now=datetime.now(UTC),
             ttl_seconds=self.settings.download_link_ttl_seconds,

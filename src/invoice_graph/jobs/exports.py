@@ -23,11 +23,12 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 
 from invoice_graph.db.queries import exports as queries
 from invoice_graph.db.queries.events import record_owner_event
-from invoice_graph.db.queries.exports import ApplicationExportRow, ExportRecord, StatementExportRow
+from invoice_graph.db.queries.exports import ApplicationExportRow, StatementExportRow
 from invoice_graph.domain.applications import ApplicationStatus, statement_invoice_status
 from invoice_graph.domain.events import EventType, ExportKind
 from invoice_graph.domain.money import format_fen
 from invoice_graph.domain.months import CST, Month
+from invoice_graph.domain.records import ExportRecord
 from invoice_graph.jobs.runner import JobContext, PermanentJobError
 from invoice_graph.services import Database
 from invoice_graph.services.exports import EXPORT_JOB, export_event_data

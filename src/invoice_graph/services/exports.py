@@ -18,7 +18,7 @@ from invoice_graph.config import Settings
 from invoice_graph.db.engine import Database
 from invoice_graph.db.queries import exports as queries
 from invoice_graph.db.queries.accounts import list_visible_accounts_by_ids
-from invoice_graph.db.queries.exports import EXPORT_JOB, ExportRecord
+from invoice_graph.db.queries.exports import EXPORT_JOB
 from invoice_graph.db.queries.jobs import enqueue_job
 from invoice_graph.domain.access import account_not_found
 from invoice_graph.domain.errors import DomainError, ErrorCode, InvalidInputError
@@ -27,6 +27,7 @@ from invoice_graph.domain.global_ids import encode_id
 from invoice_graph.domain.links import SignedLink, sign
 from invoice_graph.domain.months import Month
 from invoice_graph.domain.paging import Page, PageRequest
+from invoice_graph.domain.records import ExportRecord
 from invoice_graph.domain.viewer import Viewer
 
 __all__ = [

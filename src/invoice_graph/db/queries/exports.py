@@ -22,7 +22,8 @@ from invoice_graph.db.tables import invoice_applications as applications
 from invoice_graph.db.visibility import visible_accounts
 from invoice_graph.domain.events import ExportStatus
 from invoice_graph.domain.paging import Page, PageRequest
-from invoice_graph.domain.viewer import Role, Viewer
+from invoice_graph.domain.records import ExportRecord
+from invoice_graph.domain.viewer import Viewer
 
 R = TypeVar("R")
 
@@ -30,38 +31,6 @@ R = TypeVar("R")
 EXPORT_JOB = "export"
 EXPORT_ORDER = Ordering((export_jobs.c.id,), descending=True)
 _ACTIVE = (ExportStatus.QUEUED.value, ExportStatus.RUNNING.value)
-
-
-@dataclass(frozen=True, slots=True)
-class ExportRecord:
-    """An export: what it lists, for whom, and where its file stands."""
-
-    id: int
-    owner_role: str
-    owner_account_id: int | None
-    owner_partner_id: int | None
-    kind: str
-    status: str
-    from_month: date | None
-    to_month: date | None
-    account_ids: list[int] | None
-    row_count: int | None
-    size_bytes: int | None
-    sha256: str | None
-    error: str | None
-    created_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
-
-    @property
-    def owner(self) -> Viewer:
-        """The scope the export was started in, as a viewer (it sees what that scope sees)."""
-        return Viewer(
-            role=Role(self.owner_role),
-            token_id=0,
-            account_id=self.owner_account_id,
-            partner_id=self.owner_partner_id,
-        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ import strawberry
 from invoice_graph.domain.events import ExportKind, ExportStatus
 from invoice_graph.domain.months import Month
 from invoice_graph.domain.paging import PageRequest
+from invoice_graph.domain.records import ExportRecord
 from invoice_graph.graphql.common import Node
 from invoice_graph.graphql.context import Info
 from invoice_graph.graphql.errors import check_list_size
@@ -15,16 +16,9 @@ from invoice_graph.graphql.ids import decode_id, encode_id
 from invoice_graph.graphql.pagination import Connection, connection
 from invoice_graph.graphql.payloads import Payload, payload_of
 from invoice_graph.services import exports
-from invoice_graph.services.exports import ExportRecord
 
 strawberry.enum(ExportKind, name="ExportKind", description="What an export lists, one row each.")
 strawberry.enum(ExportStatus, name="ExportStatus", description="Where an export stands.")
-
-
-def _base_url(info: Info) -> str:
-    """PUBLIC_BASE_URL, else this request's own scheme and host (as Context.download_link)."""
-    base = info.context.settings.public_base_url or str(info.context.request.base_url)
-    return "http" + base[2:] if base.startswith("ws") else base  # a subscription's HTTP twin
 
 
 @strawberry.type(description="A CSV file made in the background from what the viewer may see.")
@@ -46,7 +40,7 @@ class ExportJob(Node):
         """The export, with a fresh signed link once its file is ready."""
         link = None
         if row.status == ExportStatus.SUCCEEDED:
-            link = exports.export_link(info.context.settings, _base_url(info), row)
+            link = exports.export_link(info.context.settings, info.context.base_url(), row)
         return cls(
             id=strawberry.ID(encode_id("ExportJob", row.id)),
             kind=ExportKind(row.kind),
