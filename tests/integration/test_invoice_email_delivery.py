@@ -2,11 +2,7 @@
 killed while sending leaves the job to run again; an issue that rolls back queues nothing."""
 
 import asyncio
-import os
-import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -38,6 +34,7 @@ from invoice_graph.services.applications import apply_for_invoice
 from invoice_graph.services.invoice_documents import Issuer
 from tests.factories import line, make_statements
 from tests.factories_applications import account_id_of, add_title
+from tests.serve_process import kill_worker_mid_job, worker_environment
 
 FINANCE = Viewer(role=Role.FINANCE, token_id=0)
 NUMBER = "26332000000000000042"
@@ -130,32 +127,9 @@ async def test_a_worker_killed_while_sending_loses_no_email(
         database, await _pending_e_invoice(database, account, title, "2024-01"), NUMBER
     )
     smtp_url = f"smtp://127.0.0.1:{port}"
-    environment = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "TEST_DATABASE_URL"}}
-    environment.update(
-        DATABASE_URL=migrated_url,
-        ENVIRONMENT="test",
-        LOG_LEVEL="ERROR",
-        JOB_POLL_SECONDS="0.1",
-        JOB_LEASE_SECONDS="5",
-        SMTP_URL=smtp_url,
-        DATA_DIR=str(tmp_path),
-    )
+    environment = worker_environment(migrated_url, str(tmp_path), SMTP_URL=smtp_url)
     # when a worker starts sending it and is killed before the server answers
-    worker = subprocess.Popen(  # noqa: ASYNC220 (started once; its output is not read)
-        [sys.executable, "-c", "from invoice_graph.cli import main; main()", "worker"],
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        arrived = await asyncio.to_thread(handler.first_arrived.wait, 60)
-        assert arrived, "the worker never sent the message"
-        worker.send_signal(signal.SIGKILL)
-        worker.wait(timeout=10)
-    finally:
-        if worker.poll() is None:
-            worker.kill()
-            worker.wait()
+    await kill_worker_mid_job(environment, handler.first_arrived)
     handler.release.set()
     assert handler.received == []
     assert await _delivery_status(database, application) == [("QUEUED", 0)]

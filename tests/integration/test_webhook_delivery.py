@@ -7,11 +7,7 @@ import asyncio
 import contextlib
 import json
 import logging
-import os
 import re
-import signal
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -47,6 +43,7 @@ from invoice_graph.jobs.runner import JobContext, JobRunner, RetryJobError
 from invoice_graph.jobs.webhook_delivery import JITTER
 from invoice_graph.webhooks.secrets import new_secret, seal
 from tests.network import free_port
+from tests.serve_process import kill_worker_mid_job, worker_environment
 
 LINK_SECRET = "test-download-link-secret"
 SUBMITTED = EventType.INVOICE_APPLICATION_SUBMITTED
@@ -486,33 +483,11 @@ async def test_a_worker_killed_mid_delivery_leaves_it_to_another_runner_with_the
     receiver.hold_first = True
     endpoint = await make_endpoint(database, receiver.hook())
     event_id = await submit(database, await make_account(database))
-    environment = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "TEST_DATABASE_URL"}}
-    environment.update(
-        DATABASE_URL=migrated_url,
-        ENVIRONMENT="test",
-        LOG_LEVEL="ERROR",
-        JOB_POLL_SECONDS="0.1",
-        JOB_LEASE_SECONDS="5",
-        WEBHOOK_ALLOW_PRIVATE_URLS="true",
-        DOWNLOAD_LINK_SECRET=LINK_SECRET,
-        DATA_DIR=str(tmp_path),
+    environment = worker_environment(
+        migrated_url, str(tmp_path), WEBHOOK_ALLOW_PRIVATE_URLS="true", DOWNLOAD_LINK_SECRET=LINK_SECRET
     )
     # when a worker posts it and is killed before the receiver answers
-    worker = subprocess.Popen(  # noqa: ASYNC220 (started once; its output is not read)
-        [sys.executable, "-c", "from invoice_graph.cli import main; main()", "worker"],
-        env=environment,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        arrived = await asyncio.to_thread(receiver.first_arrived.wait, 60)
-        assert arrived, "the worker never posted the delivery"
-        worker.send_signal(signal.SIGKILL)
-        worker.wait(timeout=10)
-    finally:
-        if worker.poll() is None:
-            worker.kill()
-            worker.wait()
+    await kill_worker_mid_job(environment, receiver.first_arrived)
     receiver.release.set()
     row = await delivery(database)
     assert (row.status, row.attempts) == ("PENDING", 0)  # the attempt was never recorded
