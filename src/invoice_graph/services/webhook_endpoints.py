@@ -9,6 +9,7 @@ from invoice_graph.db.engine import Database
 from invoice_graph.db.queries import webhook_endpoints as queries
 from invoice_graph.db.queries.events import WEBHOOK_DELIVERY_ATTEMPTS, WEBHOOK_DELIVERY_JOB
 from invoice_graph.db.queries.jobs import enqueue_job
+from invoice_graph.db.queries.scopes import lock_owner
 from invoice_graph.db.tables import webhook_endpoints
 from invoice_graph.domain.errors import DomainError, ErrorCode, InvalidInputError
 from invoice_graph.domain.events import MAX_ENDPOINTS_PER_OWNER, EventType
@@ -55,7 +56,7 @@ async def create_endpoint(
         raise InvalidInputError(problems)
     secret = new_secret()
     async with database.transaction() as connection:
-        await queries.lock_owner(connection=connection, table=webhook_endpoints, viewer=viewer)
+        await lock_owner(connection=connection, table=webhook_endpoints, viewer=viewer)
         if await queries.count_endpoints(connection=connection, viewer=viewer) >= MAX_ENDPOINTS_PER_OWNER:
             message = (
                 f"You have {MAX_ENDPOINTS_PER_OWNER} webhook endpoints, the most there may be; "

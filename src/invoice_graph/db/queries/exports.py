@@ -14,7 +14,7 @@ from sqlalchemy import BigInteger, ColumnElement, Select, and_, delete, exists, 
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from invoice_graph.db.paging import Ordering, any_of, fetch_page, where_all
-from invoice_graph.db.queries.webhook_endpoints import lock_owner, owned_by, owner_values
+from invoice_graph.db.queries.scopes import lock_owner, owned_by, owner_values
 from invoice_graph.db.records import record_columns, select_record, to_record, to_records
 from invoice_graph.db.tables import accounts, export_chunks, export_jobs, jobs, statements
 from invoice_graph.db.tables import invoice_application_months as app_months

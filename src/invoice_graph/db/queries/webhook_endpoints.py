@@ -1,23 +1,23 @@
 """Webhook endpoints and their delivery logs, as their owners see them (SPEC section 12).
 
-An endpoint, like an export, belongs to a role's scope: a customer's account, a partner, or
-finance as a whole; `owned_by` is the condition on such a table's rows for a viewer.
+An endpoint belongs to a role's scope (db/queries/scopes.py).
 """
 
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, and_, delete, func, select, text
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from invoice_graph.db.paging import Ordering, any_of, fetch_pages
 from invoice_graph.db.queries.events import WEBHOOK_DELIVERY_JOB
 from invoice_graph.db.queries.jobs import JOBS_CHANNEL
+from invoice_graph.db.queries.scopes import owned_by, owner_values
 from invoice_graph.db.records import select_record, to_record, to_records
 from invoice_graph.db.tables import events_table, jobs, webhook_deliveries, webhook_endpoints
 from invoice_graph.domain.paging import Page, PageRequest
 from invoice_graph.domain.records import DeliveryLogRecord, EndpointRecord
-from invoice_graph.domain.viewer import Role, Viewer
+from invoice_graph.domain.viewer import Viewer
 
 DELIVERY_ORDER = Ordering((webhook_deliveries.c.id,), descending=True)
 _ENDPOINTS = select_record(EndpointRecord, webhook_endpoints)
@@ -26,32 +26,6 @@ _DELIVERIES = select_record(
     webhook_deliveries,
     {"event_key": events_table.c.event_id, "event_type": events_table.c.type},
 ).select_from(webhook_deliveries.join(events_table, events_table.c.id == webhook_deliveries.c.event_id))
-
-
-def owner_values(viewer: Viewer) -> dict[str, Any]:
-    """The owner columns of what a viewer creates: its role and its account or partner."""
-    return {
-        "owner_role": viewer.role.value,
-        "owner_account_id": viewer.account_id if viewer.role is Role.CUSTOMER else None,
-        "owner_partner_id": viewer.partner_id if viewer.role is Role.PARTNER else None,
-    }
-
-
-def owned_by(table: Table, viewer: Viewer) -> ColumnElement[bool]:
-    """The condition on an owned table's rows that belong to the viewer's scope."""
-    owner = owner_values(viewer)
-    return and_(
-        table.c.owner_role == owner["owner_role"],
-        table.c.owner_account_id.is_not_distinct_from(owner["owner_account_id"]),
-        table.c.owner_partner_id.is_not_distinct_from(owner["owner_partner_id"]),
-    )
-
-
-async def lock_owner(*, connection: AsyncConnection, table: Table, viewer: Viewer) -> None:
-    """Serialise the writers of one owner's rows of a table until the transaction ends (for limits)."""
-    owner = owner_values(viewer)
-    key = f"{table.name}:{owner['owner_role']}:{owner['owner_account_id']}:{owner['owner_partner_id']}"
-    await connection.execute(text("SELECT pg_advisory_xact_lock(hashtext(:key))"), {"key": key})
 
 
 async def count_endpoints(*, connection: AsyncConnection, viewer: Viewer) -> int:
