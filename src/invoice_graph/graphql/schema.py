@@ -16,6 +16,7 @@ from invoice_graph.graphql.common import Node
 from invoice_graph.graphql.context import Info
 from invoice_graph.graphql.error_codes import log_client_errors
 from invoice_graph.graphql.errors import check_list_size
+from invoice_graph.graphql.execution import PlannedExecutor
 from invoice_graph.graphql.input_text import InputText
 from invoice_graph.graphql.invoice_applications.fields import work_queue
 from invoice_graph.graphql.invoice_applications.types import InvoiceApplication
@@ -94,4 +95,5 @@ schema = Schema(
     config=StrawberryConfig(scalar_map=SCALAR_MAP),
     # QueryLimits after ValidationCache: it measures only what validation let through.
     extensions=[ParserCache, ValidationCache, InputText, QueryLimits],
+    execution_context_class=PlannedExecutor,
 )

@@ -24,6 +24,7 @@ from invoice_graph.graphql.invoice_applications.types import (
 )
 from invoice_graph.graphql.invoice_deficit.types import InvoiceDeficitEntry
 from invoice_graph.graphql.invoice_titles.types import InvoiceTitle
+from invoice_graph.graphql.lookahead import selects
 from invoice_graph.graphql.pagination import Connection, Paged, connection
 from invoice_graph.graphql.relations import BUILDERS
 from invoice_graph.graphql.statements.types import InvoiceableTotals, MonthlyStatement
@@ -75,10 +76,14 @@ class Account(Node):
         )
         loaders = info.context.loaders
         rows = await loaders.statement_pages_by_account.load((self.account_id, where, page))
+        applications = None
+        if selects(info, "edges", "node", "application"):
+            keys = [(row.account_id, row.application_id) for row in rows.records if row.application_id]
+            applications = dict(zip(keys, await loaders.applications_by_id.load_many(keys), strict=True))
         return connection(
             "statement",
             rows,
-            MonthlyStatement.from_record,
+            lambda row: MonthlyStatement.from_record(row, applications),
             lambda: loaders.statement_counts_by_account.load((self.account_id, where)),
         )
 

@@ -1,5 +1,6 @@
 """Monthly statements, their lines and what can be invoiced of them."""
 
+from collections.abc import Awaitable, Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
 
@@ -13,7 +14,7 @@ from invoice_graph.domain.applications import (
 from invoice_graph.domain.billing import BillingMode, Channel, ExclusionReason, LinePayment, invoiceable_fen
 from invoice_graph.domain.months import Month
 from invoice_graph.domain.paging import PageRequest
-from invoice_graph.domain.records import InvoiceableSums, LineRecord, StatementRecord
+from invoice_graph.domain.records import ApplicationRecord, InvoiceableSums, LineRecord, StatementRecord
 from invoice_graph.domain.statements import ineligible_notice
 from invoice_graph.graphql.common import Money, Node
 from invoice_graph.graphql.context import Info
@@ -125,10 +126,20 @@ class MonthlyStatement(Node):
     account_id: strawberry.Private[int]
     application_id: strawberry.Private[int | None]
     row: strawberry.Private[StatementRecord]
+    # The applications of the statement's page, when the page loaded them with itself.
+    applications: strawberry.Private[Mapping[tuple[int, int], ApplicationRecord | None] | None] = None
 
     @classmethod
-    def from_record(cls, row: StatementRecord) -> "MonthlyStatement":
-        """The statement as shown to clients; the row carries its month's active application, if any."""
+    def from_record(
+        cls,
+        row: StatementRecord,
+        applications: Mapping[tuple[int, int], ApplicationRecord | None] | None = None,
+    ) -> "MonthlyStatement":
+        """The statement as shown to clients; the row carries its month's active application, if any.
+
+        `applications`, when given, holds that application's record (a page's statements load theirs
+        in one go, so none of them has to wait for its own).
+        """
         status = ApplicationStatus(row.application_status) if row.application_status else None
         return cls(
             id=strawberry.ID(encode_id("MonthlyStatement", row.account_id, row.id)),
@@ -144,6 +155,7 @@ class MonthlyStatement(Node):
             account_id=row.account_id,
             application_id=row.application_id,
             row=row,
+            applications=applications,
         )
 
     @strawberry.field(
@@ -158,12 +170,23 @@ class MonthlyStatement(Node):
         )
 
     @strawberry.field(
-        description="The active (not cancelled or rejected) application covering this month, if any."
+        description="The active (not cancelled or rejected) application covering this month, if any.",
+        graphql_type=_LazyApplication | None,
     )
-    async def application(self, info: Info) -> _LazyApplication | None:
+    def application(self, info: Info) -> "InvoiceApplication | Awaitable[InvoiceApplication | None] | None":
+        # Synchronous when there is nothing to wait for: an awaitable per statement of a long list
+        # costs more than the rest of the statement (bench/RESULTS.md).
         if self.application_id is None:
             return None
-        row = await info.context.loaders.applications_by_id.load((self.account_id, self.application_id))
+        key = (self.account_id, self.application_id)
+        if self.applications is not None:
+            row = self.applications.get(key)
+            return build_application(row) if row else None
+        return self._load_application(info, key)
+
+    @staticmethod
+    async def _load_application(info: Info, key: tuple[int, int]) -> "InvoiceApplication | None":
+        row = await info.context.loaders.applications_by_id.load(key)
         return build_application(row) if row else None
 
     @strawberry.field(description="The month's billing lines, in billing order.", extensions=[Paged("line")])

@@ -1,0 +1,465 @@
+"""A planned executor: a selection's plain fields complete in one loop, the others as graphql-core does.
+
+graphql-core executes each field through `execute_field`: a Path, a resolve info, the resolver,
+then `complete_value`'s dispatch on the type. Most fields of this API are Strawberry's basic fields
+(no resolver, extension or permission): an attribute of a record already loaded. Per object type
+and grouped field set, once a request, the executor plans each field as one step:
+
+- `__typename`: the type's name;
+- a *plain* field, read without a resolve info: a basic field reads its attribute; a resolver that
+  takes only the object (no info, no arguments, not async, no extension) is called with it;
+  - of a String or ID: the value itself when it is a `str`;
+  - of another scalar or an enum: the value coerced by the type's own coercion;
+  - of an object type (Money, an edge's node, pageInfo): that object's planned selection;
+  - of a list of objects (a connection's edges): each item's planned selection;
+- any other field (arguments, an info, async resolvers, abstract types): `execute_field`.
+
+A plain step completes on its own only a value graphql-core would complete without an error. Any
+other value (a null in a non-null field, a value the scalar refuses, an awaitable, an object of
+another type, a list that is not a `list`) goes through graphql-core's own completion, with the
+resolve info built then; an exception from the read is handled as `execute_field` handles a
+resolver's. So every answer, error, message and path is graphql-core's.
+tests/graphql/test_planned_execution.py runs the test suite's documents and generated ones through
+both executors and compares them.
+"""
+
+from collections.abc import Awaitable, Callable
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from operator import attrgetter
+from typing import Any
+
+from graphql import (
+    GraphQLEnumType,
+    GraphQLField,
+    GraphQLID,
+    GraphQLList,
+    GraphQLNonNull,
+    GraphQLObjectType,
+    GraphQLOutputType,
+    GraphQLScalarType,
+    GraphQLString,
+    Undefined,
+)
+from graphql.execution.collect_fields import FieldDetails, GroupedFieldSet
+from graphql.pyutils import Path, gather_with_cancel
+from graphql.type.introspection import TypeNameMetaFieldDef
+from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
+from strawberry.schema.schema_converter import GraphQLCoreConverter
+from strawberry.types.base import has_object_definition
+from strawberry.types.field import StrawberryField
+
+from invoice_graph.domain.months import Month
+
+FieldDetailsList = list[FieldDetails]
+
+# How a step makes its value.
+_STANDARD, _TYPENAME, _TEXT, _LEAF, _OBJECT, _OBJECTS, _VALUE = range(7)
+
+# Types whose values are never awaitable: graphql-core's check for them is a failed attribute look-up.
+_NEVER_AWAITABLE: set[type] = {
+    str,
+    int,
+    bool,
+    float,
+    Decimal,
+    date,
+    datetime,
+    Month,
+    dict,
+    list,
+    tuple,
+    type(None),
+}
+
+
+class _Step:
+    """One field of a planned selection."""
+
+    __slots__ = (
+        "details",
+        "field_def",
+        "is_type_of",
+        "item_nullable",
+        "kind",
+        "leaf",
+        "name",
+        "nullable",
+        "object_type",
+        "read",
+        "return_type",
+        "sub",
+    )
+
+    def __init__(
+        self, kind: int, name: str, details: FieldDetailsList, field_def: GraphQLField | None
+    ) -> None:
+        self.kind = kind
+        self.name = name
+        self.details = details
+        self.field_def = field_def
+        self.return_type: GraphQLOutputType | None = field_def.type if field_def else None
+        self.read: Callable[[Any], Any] | None = None
+        self.leaf: Callable[[Any], Any] | None = None
+        self.nullable = not isinstance(self.return_type, GraphQLNonNull)
+        self.item_nullable = True
+        self.object_type: GraphQLObjectType | None = None
+        self.is_type_of: Callable[[Any, Any], Any] | None = None
+        # The object's (or the items') planned selection, found on first use within the request.
+        self.sub: list[_Step] | None = None
+
+
+def _probe(_source: Any, _info: Any) -> None:
+    """A resolver to ask the middleware manager whether it wraps resolvers."""
+
+
+class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
+    """Strawberry's executor, with the plain fields of each selection planned once a request."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        standard = self.is_awaitable
+
+        def is_awaitable(value: Any) -> bool:
+            kind = type(value)
+            if kind in _NEVER_AWAITABLE:
+                return False
+            if standard(value):
+                return True
+            if isinstance(value, Enum) or has_object_definition(kind):
+                _NEVER_AWAITABLE.add(kind)  # an enum member or a Strawberry object: no __await__
+            return False
+
+        self.is_awaitable = is_awaitable  # type: ignore[assignment]
+        # Strawberry always passes a middleware manager; it wraps resolvers only when an extension
+        # resolves fields, and then every field takes the standard path.
+        manager = self.middleware_manager
+        self._wrapped = manager is not None and manager.get_field_resolver(_probe) is not _probe
+        # Keyed by the grouped field set's identity; the set is kept alive with its plan.
+        self._plans: dict[tuple[GraphQLObjectType, int], tuple[GroupedFieldSet, list[_Step]]] = {}
+
+    def execute_fields(
+        self,
+        parent_type: GraphQLObjectType,
+        source_value: Any,
+        path: Path | None,
+        grouped_field_set: GroupedFieldSet,
+        position_context: Any,
+    ) -> Any:
+        """Execute a selection's fields: plain ones in the loop, the others through execute_field."""
+        if position_context is not None or self._wrapped:
+            return super().execute_fields(
+                parent_type, source_value, path, grouped_field_set, position_context
+            )
+        return self._run(parent_type, source_value, path, self._plan(parent_type, grouped_field_set))
+
+    def _run(  # noqa: PLR0912, PLR0915 (one loop on purpose: a call per field is what it saves)
+        self, parent_type: GraphQLObjectType, source: Any, path: Path | None, plan: list[_Step]
+    ) -> Any:
+        """The selection's values, as graphql-core's execute_fields makes them."""
+        type_name = parent_type.name
+        is_awaitable = self.is_awaitable
+        results: dict[str, Any] = {}
+        awaitable_fields: list[str] = []
+        try:
+            for step in plan:
+                kind = step.kind
+                name = step.name
+                if kind == _TYPENAME:
+                    results[name] = type_name
+                    continue
+                if kind == _STANDARD:
+                    field_path = Path(path, name, type_name)
+                    result = self.execute_field(parent_type, source, step.details, field_path, None)
+                    if result is not Undefined:
+                        results[name] = result
+                        if is_awaitable(result):
+                            awaitable_fields.append(name)
+                    continue
+                try:
+                    value = step.read(source)  # type: ignore[misc]
+                except Exception as error:
+                    field_path = Path(path, name, type_name)
+                    self.handle_field_error(error, step.return_type, step.details, field_path)  # type: ignore[arg-type]
+                    results[name] = None
+                    continue
+                if value is None:
+                    if step.nullable:
+                        results[name] = None
+                        continue
+                elif kind == _TEXT and type(value) is str:
+                    results[name] = value
+                    continue
+                elif kind == _LEAF and not is_awaitable(value):
+                    try:
+                        coerced = step.leaf(value)  # type: ignore[misc]
+                    except Exception:
+                        coerced = None  # graphql-core's completion below raises it again, located
+                    if coerced is not None and coerced is not Undefined:
+                        results[name] = coerced
+                        continue
+                elif (
+                    kind == _OBJECT
+                    and not is_awaitable(value)
+                    and (step.is_type_of is None or step.is_type_of(value, None))
+                ):
+                    sub = step.sub if step.sub is not None else self._sub_plan(step)
+                    if sub is not None:
+                        completed = self._complete_object(step, sub, value, Path(path, name, type_name))
+                        results[name] = completed
+                        if is_awaitable(completed):
+                            awaitable_fields.append(name)
+                        continue
+                elif kind == _OBJECTS and type(value) is list and self._plain_items(step, value):
+                    sub = step.sub if step.sub is not None else self._sub_plan(step)
+                    if sub is not None:
+                        completed = self._complete_objects(step, sub, value, Path(path, name, type_name))
+                        results[name] = completed
+                        if is_awaitable(completed):
+                            awaitable_fields.append(name)
+                        continue
+                completed = self._complete_read(parent_type, step, Path(path, name, type_name), value)
+                results[name] = completed
+                if is_awaitable(completed):
+                    awaitable_fields.append(name)
+        except Exception:
+            if awaitable_fields:
+                self.settle_in_background([results[field] for field in awaitable_fields])
+            raise
+        if not awaitable_fields:
+            return results
+        return _gather_fields(results, awaitable_fields)
+
+    def _complete_read(self, parent_type: GraphQLObjectType, step: _Step, path: Path, value: Any) -> Any:
+        """A read value completed by graphql-core, exactly as execute_field completes a resolver's result."""
+        field_def: GraphQLField = step.field_def  # type: ignore[assignment]
+        return_type = field_def.type
+        details = step.details
+        info = self.build_resolve_info(field_def, [detail.node for detail in details], parent_type, path)
+        try:
+            if self.is_awaitable(value):
+                return self.complete_awaitable_value(return_type, details, info, path, value, None)
+            completed = self.complete_value(return_type, details, info, path, value, None)
+            if self.is_awaitable(completed):
+                return self._guarded(completed, return_type, details, path)
+        except Exception as error:
+            self.handle_field_error(error, return_type, details, path)
+            return None
+        return completed
+
+    def _complete_object(self, step: _Step, sub: list[_Step], value: Any, path: Path) -> Any:
+        """An object completed as complete_object_value completes it, errors handled as execute_field does."""
+        return_type: GraphQLOutputType = step.return_type  # type: ignore[assignment]
+        try:
+            completed = self._run(step.object_type, value, path, sub)  # type: ignore[arg-type]
+        except Exception as error:
+            self.handle_field_error(error, return_type, step.details, path)
+            return None
+        if self.is_awaitable(completed):
+            return self._guarded(completed, return_type, step.details, path)
+        return completed
+
+    def _complete_objects(self, step: _Step, sub: list[_Step], items: list[Any], path: Path) -> Any:
+        """A list of objects completed as complete_list_value completes it, errors handled alike."""
+        return_type: GraphQLOutputType = step.return_type  # type: ignore[assignment]
+        list_type = return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
+        item_type = list_type.of_type  # type: ignore[union-attr]
+        object_type: GraphQLObjectType = step.object_type  # type: ignore[assignment]
+        details = step.details
+        is_awaitable = self.is_awaitable
+        completed: list[Any] = []
+        awaitable_indices: list[int] = []
+        try:
+            try:
+                for index, item in enumerate(items):
+                    if item is None:
+                        completed.append(None)
+                        continue
+                    item_path = path.add_key(index, None)
+                    try:
+                        value = self._run(object_type, item, item_path, sub)
+                    except Exception as error:
+                        self.handle_field_error(error, item_type, details, item_path)
+                        value = None
+                    else:
+                        if is_awaitable(value):
+                            value = self._guarded(value, item_type, details, item_path)
+                            awaitable_indices.append(index)
+                    completed.append(value)
+            except Exception:
+                if awaitable_indices:
+                    self.settle_in_background([completed[index] for index in awaitable_indices])
+                raise
+        except Exception as error:
+            self.handle_field_error(error, return_type, details, path)
+            return None
+        if not awaitable_indices:
+            return completed
+        return self._guarded(_gather_items(completed, awaitable_indices), return_type, details, path)
+
+    async def _guarded(
+        self, completed: Awaitable[Any], return_type: GraphQLOutputType, details: FieldDetailsList, path: Path
+    ) -> Any:
+        """An awaited completion, its error handled as graphql-core's await_completed handles it."""
+        try:
+            return await completed
+        except Exception as error:
+            self.handle_field_error(error, return_type, details, path)
+            return None
+
+    def _plain_items(self, step: _Step, items: list[Any]) -> bool:
+        """Whether every item completes as a plain object (or a null where nulls are allowed)."""
+        is_awaitable = self.is_awaitable
+        is_type_of = step.is_type_of
+        for item in items:
+            if item is None:
+                if not step.item_nullable:
+                    return False
+            elif is_awaitable(item) or (is_type_of is not None and not is_type_of(item, None)):
+                return False
+        return True
+
+    def _plan(self, parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet) -> list[_Step]:
+        key = (parent_type, id(grouped_field_set))
+        cached = self._plans.get(key)
+        if cached is None:
+            plan = [
+                _step(name, details, self.schema.get_field(parent_type, details[0].node.name.value))
+                for name, details in grouped_field_set.items()
+            ]
+            cached = self._plans[key] = (grouped_field_set, plan)
+        return cached[1]
+
+    def _sub_plan(self, step: _Step) -> list[_Step] | None:
+        """The planned selection of an object step's type; None when it defers (the standard path)."""
+        object_type: GraphQLObjectType = step.object_type  # type: ignore[assignment]
+        grouped_field_set, new_defer_usages, _forbidden = self.collect_subfields(object_type, step.details)
+        if new_defer_usages:
+            step.kind = _VALUE
+            return None
+        step.sub = self._plan(object_type, grouped_field_set)
+        return step.sub
+
+
+async def _gather_fields(results: dict[str, Any], awaitable_fields: list[str]) -> dict[str, Any]:
+    """The map with its awaitable fields awaited, as graphql-core's execute_fields makes it."""
+    if len(awaitable_fields) == 1:
+        field = awaitable_fields[0]
+        results[field] = await results[field]
+    else:
+        awaited = await gather_with_cancel(*(results[field] for field in awaitable_fields))
+        results.update(zip(awaitable_fields, awaited, strict=True))
+    return results
+
+
+async def _gather_items(completed: list[Any], awaitable_indices: list[int]) -> list[Any]:
+    """The list with its awaitable items awaited, as graphql-core's complete_iterable_value makes it."""
+    if len(awaitable_indices) == 1:
+        index = awaitable_indices[0]
+        completed[index] = await completed[index]
+    else:
+        awaited = await gather_with_cancel(*(completed[index] for index in awaitable_indices))
+        for index, item in zip(awaitable_indices, awaited, strict=True):
+            completed[index] = item
+    return completed
+
+
+def _step(name: str, details: FieldDetailsList, field_def: GraphQLField | None) -> _Step:
+    if field_def is None:
+        return _Step(_STANDARD, name, details, None)
+    if field_def is TypeNameMetaFieldDef:
+        return _Step(_TYPENAME, name, details, field_def)
+    read = None if details[0].node.arguments or field_def.args else _plain_read(field_def)
+    if read is None:
+        return _Step(_STANDARD, name, details, field_def)
+    step = _Step(_VALUE, name, details, field_def)
+    step.read = read
+    return_type = field_def.type
+    named = return_type.of_type if isinstance(return_type, GraphQLNonNull) else return_type
+    if named is GraphQLString or named is GraphQLID:
+        step.kind = _TEXT
+    elif isinstance(named, GraphQLEnumType | GraphQLScalarType):
+        step.kind, step.leaf = _LEAF, _coercion(named)
+    elif isinstance(named, GraphQLObjectType):
+        if named.is_type_of is None or _ignores_info(named.is_type_of):
+            step.kind, step.object_type, step.is_type_of = _OBJECT, named, named.is_type_of
+    elif isinstance(named, GraphQLList):
+        item = named.of_type
+        item_named = item.of_type if isinstance(item, GraphQLNonNull) else item
+        if isinstance(item_named, GraphQLObjectType) and (
+            item_named.is_type_of is None or _ignores_info(item_named.is_type_of)
+        ):
+            step.kind, step.object_type, step.is_type_of = _OBJECTS, item_named, item_named.is_type_of
+            step.item_nullable = not isinstance(item, GraphQLNonNull)
+    return step
+
+
+def _plain_read(field_def: GraphQLField) -> Callable[[Any], Any] | None:
+    """How to read a field from its object without a resolve info, if it is a plain one; else None.
+
+    A basic field (Strawberry calls the default resolver, `getattr`, with nothing else) reads its
+    attribute. A resolver that takes only the object (self, root or parent), no info and no
+    arguments, is synchronous and has no extension (permissions are extensions) is called with the
+    object, as Strawberry calls it.
+    """
+    definition = (field_def.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
+    if not isinstance(definition, StrawberryField):
+        return None
+    if getattr(field_def.resolve, "_is_default", False):
+        return attrgetter(definition.python_name) if definition.default_resolver is getattr else None
+    resolver = definition.base_resolver
+    if (
+        resolver is None
+        or definition.is_async
+        or definition.extensions
+        or definition.arguments
+        or resolver.info_parameter is not None
+    ):
+        return None
+    if resolver.self_parameter is not None:
+        return resolver
+    for parameter in (resolver.root_parameter, resolver.parent_parameter):
+        if parameter is not None:
+            keyword = parameter.name
+            return lambda source: resolver(**{keyword: source})
+    return lambda _source: resolver()
+
+
+def _ignores_info(is_type_of: Callable[..., Any]) -> bool:
+    """Whether an is_type_of is Strawberry's own, an isinstance check that never reads its info."""
+    return is_type_of.__qualname__.endswith("_get_is_type_of.<locals>.is_type_of")
+
+
+_COERCIONS: dict[GraphQLEnumType | GraphQLScalarType, Callable[[Any], Any]] = {}
+
+
+def _coercion(leaf: GraphQLEnumType | GraphQLScalarType) -> Callable[[Any], Any]:
+    """The leaf type's output coercion, made once per type (types live as long as their schema)."""
+    coerce = _COERCIONS.get(leaf)
+    if coerce is None:
+        coerce = _COERCIONS[leaf] = _make_coercion(leaf)
+    return coerce
+
+
+def _make_coercion(leaf: GraphQLEnumType | GraphQLScalarType) -> Callable[[Any], Any]:
+    """The leaf type's output coercion; for Strawberry's enums, a dict look-up of the member first."""
+    coerce: Callable[[Any], Any] = leaf.coerce_output_value
+    wrapped = getattr(leaf, "wrapped_cls", None)
+    if not isinstance(leaf, GraphQLEnumType) or not (isinstance(wrapped, type) and issubclass(wrapped, Enum)):
+        return coerce
+    names: dict[Any, str] = {}
+    for member in wrapped:
+        for enum_name, enum_value in leaf.values.items():
+            if member.value == enum_value.value:
+                names[member] = enum_name
+                break
+
+    def coerce_member(value: Any) -> Any:
+        if type(value) is wrapped:
+            found = names.get(value)
+            if found is not None:
+                return found
+        return coerce(value)
+
+    return coerce_member
