@@ -1,6 +1,8 @@
-"""Measures outside the HTTP path: importing a large CSV with the real command, and generating a month."""
+"""Measures outside the HTTP path: importing a large CSV with the real command, beside a raw COPY
+of the same file (the floor), and generating a month."""
 
 import asyncio
+import csv
 import json
 import os
 import subprocess
@@ -9,14 +11,30 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import asyncpg
+
 from bench.dataset import write_csv
-from bench.servers import DatabaseServer, invoice_graph_command
+from bench.servers import DatabaseServer, invoice_graph_command, plain_dsn
 from invoice_graph.db.engine import Database
 from invoice_graph.db.migrate import migrate
 from invoice_graph.domain.months import Month, cst_midnight
 from invoice_graph.services.statements import generate_due_statements
 
 IMPORT_DATABASE = "invoice_graph_bench_import"
+# The floor's table: the file's header columns, typed as the importer stores them where the file's
+# text fits the type as it is (the amounts are decimal yuan in the file, stored as bigint fen, so
+# numeric here); any other column is text. No key, no constraint, no index.
+FLOOR_TABLE = "bench_copy_floor"
+_FLOOR_TYPES = {
+    "billed_on": "date",
+    "delivered_on": "date",
+    "self_operated": "boolean",
+    "amount": "numeric",
+    "voucher_amount": "numeric",
+    "coupon_amount": "numeric",
+    "gift_balance_amount": "numeric",
+    "cash_amount": "numeric",
+}
 # Runs a command and reports its time and the peak RSS of its process tree (RUSAGE_CHILDREN),
 # isolated from the harness's other children (wrk, the servers).
 _MEASURE = """
@@ -36,6 +54,9 @@ class OfflineFigures:
     lines: int
     import_seconds: float
     import_peak_mb: float
+    # A raw COPY of the same file into an unindexed table, in the same database, from its start to
+    # its commit.
+    copy_floor_seconds: float
     accounts: int
     generation_seconds: float
     statements: int
@@ -53,6 +74,10 @@ async def measure_import_and_generation(
         path = workdir / "import.csv"
         print(f"  writing {accounts * len(months) * 10:,} lines to {path} ...", flush=True)
         lines = write_csv(path, accounts=accounts, months=months)
+        # Before the import, on the same file (both read it from the page cache), so that the floor
+        # runs on a quiet server rather than behind the checkpoint the import's writes bring on.
+        print(f"  the floor: raw COPY of the file into an unindexed table ({lines:,} lines) ...", flush=True)
+        floor_seconds = await copy_floor(url, path, lines=lines)
         print(f"  invoice-graph import-billing ({lines:,} lines) ...", flush=True)
         command = [sys.executable, "-c", _MEASURE, invoice_graph_command(), "import-billing", str(path)]
         env = {**os.environ, "DATABASE_URL": url}
@@ -75,7 +100,39 @@ async def measure_import_and_generation(
         lines=lines,
         import_seconds=result["seconds"],
         import_peak_mb=result["max_rss_kb"] / 1024,
+        copy_floor_seconds=floor_seconds,
         accounts=accounts,
         generation_seconds=seconds,
         statements=generated.statements,
     )
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+async def copy_floor(url: str, path: Path, *, lines: int) -> float:
+    """Seconds a raw `COPY ... FROM STDIN WITH (FORMAT csv, HEADER true)` of the CSV takes, from its
+    start to its commit, into a fresh table of the file's header columns (typed as in
+    `_FLOOR_TYPES`, else text) without key, constraint or index; the table is dropped afterwards."""
+    with path.open(newline="", encoding="utf-8") as stream:
+        header = next(csv.reader(stream))
+    columns = ", ".join(f"{_quoted(name)} {_FLOOR_TYPES.get(name, 'text')}" for name in header)
+    connection = await asyncpg.connect(plain_dsn(url))
+    try:
+        await connection.execute(f"DROP TABLE IF EXISTS {FLOOR_TABLE}")
+        await connection.execute(f"CREATE TABLE {FLOOR_TABLE} ({columns})")
+        try:
+            started = time.perf_counter()
+            async with connection.transaction():
+                status = await connection.copy_to_table(
+                    FLOOR_TABLE, source=path, columns=header, format="csv", header=True
+                )
+            seconds = time.perf_counter() - started
+        finally:
+            await connection.execute(f"DROP TABLE {FLOOR_TABLE}")
+        if status != f"COPY {lines}":
+            raise RuntimeError(f"the floor's COPY of {lines:,} lines answered {status!r}")
+    finally:
+        await connection.close()
+    return seconds
