@@ -14,6 +14,9 @@ and grouped field set, once a request, the executor plans each field as one step
   - of a list of objects (a connection's edges): each item's planned selection;
 - any other field (arguments, an info, async resolvers, abstract types): `execute_field`.
 
+Plans are made once per object type and selection of a parsed document, and shared by the requests
+that send it, unless a directive (@skip, @include) makes the selection depend on the variables.
+
 A plain step completes on its own only a value graphql-core would complete without an error. Any
 other value (a null in a non-null field, a value the scalar refuses, an awaitable, an object of
 another type, a list that is not a `list`) goes through graphql-core's own completion, with the
@@ -31,6 +34,7 @@ from operator import attrgetter
 from typing import Any
 
 from graphql import (
+    FragmentDefinitionNode,
     GraphQLEnumType,
     GraphQLField,
     GraphQLID,
@@ -40,6 +44,8 @@ from graphql import (
     GraphQLOutputType,
     GraphQLScalarType,
     GraphQLString,
+    OperationDefinitionNode,
+    SelectionSetNode,
     Undefined,
 )
 from graphql.execution.collect_fields import FieldDetails, GroupedFieldSet
@@ -115,7 +121,7 @@ def _probe(_source: Any, _info: Any) -> None:
 
 
 class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
-    """Strawberry's executor, with the plain fields of each selection planned once a request."""
+    """Strawberry's executor, with the plain fields of each selection planned."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -138,6 +144,7 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
         self._wrapped = manager is not None and manager.get_field_resolver(_probe) is not _probe
         # Keyed by the grouped field set's identity; the set is kept alive with its plan.
         self._plans: dict[tuple[GraphQLObjectType, int], tuple[GroupedFieldSet, list[_Step]]] = {}
+        self._shared = not _is_conditional(self.operation, self.fragment_definitions)
 
     def execute_fields(
         self,
@@ -324,10 +331,14 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
         key = (parent_type, id(grouped_field_set))
         cached = self._plans.get(key)
         if cached is None:
-            plan = [
-                _step(name, details, self.schema.get_field(parent_type, details[0].node.name.value))
-                for name, details in grouped_field_set.items()
-            ]
+            plan = _shared_plan(parent_type, grouped_field_set) if self._shared else None
+            if plan is None:
+                plan = [
+                    _step(name, details, self.schema.get_field(parent_type, details[0].node.name.value))
+                    for name, details in grouped_field_set.items()
+                ]
+                if self._shared:
+                    _share(parent_type, grouped_field_set, plan)
             cached = self._plans[key] = (grouped_field_set, plan)
         return cached[1]
 
@@ -340,6 +351,54 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
             return None
         step.sub = self._plan(object_type, grouped_field_set)
         return step.sub
+
+
+# Plans shared by requests, by object type and the field nodes of the selection. The nodes belong to
+# a parsed document (ParserCache keeps the documents it parsed); a plan's steps hold them, so their
+# ids are not reused while the plan is here. Only operations without directives on their selections
+# share plans: @skip and @include make a selection depend on the variables.
+_SHARED_PLANS: dict[tuple[Any, ...], list[_Step]] = {}
+_SHARED_LIMIT = 4000  # selections; the cache starts again empty when full
+_CONDITIONAL: dict[int, tuple[OperationDefinitionNode, bool]] = {}
+
+
+def _plan_key(parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet) -> tuple[Any, ...]:
+    return (
+        parent_type,
+        *((name, *(id(detail.node) for detail in details)) for name, details in grouped_field_set.items()),
+    )
+
+
+def _shared_plan(parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet) -> list[_Step] | None:
+    return _SHARED_PLANS.get(_plan_key(parent_type, grouped_field_set))
+
+
+def _share(parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet, plan: list[_Step]) -> None:
+    if len(_SHARED_PLANS) >= _SHARED_LIMIT:
+        _SHARED_PLANS.clear()
+    _SHARED_PLANS[_plan_key(parent_type, grouped_field_set)] = plan
+
+
+def _is_conditional(operation: OperationDefinitionNode, fragments: dict[str, FragmentDefinitionNode]) -> bool:
+    """Whether a selection of the operation or its fragments has a directive, or a fragment variables."""
+    known = _CONDITIONAL.get(id(operation))
+    if known is not None and known[0] is operation:
+        return known[1]
+    pending: list[SelectionSetNode] = [operation.selection_set]
+    pending.extend(fragment.selection_set for fragment in fragments.values())
+    conditional = any(fragment.variable_definitions for fragment in fragments.values())
+    while pending and not conditional:
+        for selection in pending.pop().selections:
+            if selection.directives:
+                conditional = True
+                break
+            selection_set = getattr(selection, "selection_set", None)
+            if selection_set is not None:
+                pending.append(selection_set)
+    if len(_CONDITIONAL) >= _SHARED_LIMIT:
+        _CONDITIONAL.clear()
+    _CONDITIONAL[id(operation)] = (operation, conditional)  # holding the operation keeps its id
+    return conditional
 
 
 async def _gather_fields(results: dict[str, Any], awaitable_fields: list[str]) -> dict[str, Any]:

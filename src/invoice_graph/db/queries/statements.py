@@ -2,6 +2,7 @@
 
 from collections.abc import Sequence
 from datetime import date
+from functools import cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, and_, func, select
@@ -26,8 +27,13 @@ _INVOICED = [
 ]
 
 
+@cache
 def _with_application() -> Select[Any]:
-    """Statements joined to the active application covering their month, if any."""
+    """Statements joined to the active application covering their month, if any.
+
+    Made once: a Select is immutable (`.where()` makes a new one), and building the join and the
+    record's columns was a tenth of a console request's CPU (bench/RESULTS.md).
+    """
     joined = statements.outerjoin(
         app_months,
         and_(
