@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, or_, select, text, update
+from sqlalchemy import ColumnElement, bindparam, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from invoice_graph.db.tables import access_tokens, accounts, partners
@@ -60,10 +60,18 @@ async def insert_token(
     return int((await connection.execute(query)).scalar_one())
 
 
+# Built once, with its values as parameters: every request looks its token up, and building the
+# statement and its cache key each time cost more than running it (bench/RESULTS.md).
+_LIVE_TOKEN = select(access_tokens).where(
+    access_tokens.c.token_hash == bindparam("token_hash"),
+    access_tokens.c.revoked_at.is_(None),
+    or_(access_tokens.c.expires_at.is_(None), access_tokens.c.expires_at > bindparam("now")),
+)
+
+
 async def get_live_token(*, connection: AsyncConnection, token_hash: str, now: datetime) -> Any | None:
-    """The token with this hash if it is neither revoked nor expired."""
-    query = select(access_tokens).where(access_tokens.c.token_hash == token_hash, _is_live(now))
-    return (await connection.execute(query)).first()
+    """The token with this hash if it is neither revoked nor expired (as `_is_live` says)."""
+    return (await connection.execute(_LIVE_TOKEN, {"token_hash": token_hash, "now": now})).first()
 
 
 async def list_tokens(*, connection: AsyncConnection, live_at: datetime | None) -> list[TokenRecord]:
