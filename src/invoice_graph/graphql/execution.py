@@ -26,6 +26,7 @@ tests/graphql/test_planned_execution.py runs the test suite's documents and gene
 both executors and compares them.
 """
 
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from datetime import date, datetime
 from decimal import Decimal
@@ -137,14 +138,24 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
                 _NEVER_AWAITABLE.add(kind)  # an enum member or a Strawberry object: no __await__
             return False
 
+        def is_plain(value: Any) -> bool:
+            """Neither awaitable nor an exception: graphql-core raises a returned exception."""
+            return type(value) in _NEVER_AWAITABLE or not (
+                isinstance(value, Exception) or is_awaitable(value)
+            )
+
         self.is_awaitable = is_awaitable  # type: ignore[assignment]
+        self._is_plain = is_plain
         # Strawberry always passes a middleware manager; it wraps resolvers only when an extension
         # resolves fields, and then every field takes the standard path.
         manager = self.middleware_manager
         self._wrapped = manager is not None and manager.get_field_resolver(_probe) is not _probe
         # Keyed by the grouped field set's identity; the set is kept alive with its plan.
         self._plans: dict[tuple[GraphQLObjectType, int], tuple[GroupedFieldSet, list[_Step]]] = {}
-        self._shared = not _is_conditional(self.operation, self.fragment_definitions)
+        self._shared = _operation_plans(self.operation, self.fragment_definitions)
+        # Strawberry's exception handlers wrap resolvers: with any, only attributes are plain.
+        strawberry_schema = getattr(self.schema, "_strawberry_schema", None)
+        self._resolvers_plain = not getattr(strawberry_schema, "exception_handlers", ())
 
     def execute_fields(
         self,
@@ -167,6 +178,7 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
         """The selection's values, as graphql-core's execute_fields makes them."""
         type_name = parent_type.name
         is_awaitable = self.is_awaitable
+        is_plain = self._is_plain
         results: dict[str, Any] = {}
         awaitable_fields: list[str] = []
         try:
@@ -198,7 +210,7 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
                 elif kind == _TEXT and type(value) is str:
                     results[name] = value
                     continue
-                elif kind == _LEAF and not is_awaitable(value):
+                elif kind == _LEAF and is_plain(value):
                     try:
                         coerced = step.leaf(value)  # type: ignore[misc]
                     except Exception:
@@ -208,7 +220,7 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
                         continue
                 elif (
                     kind == _OBJECT
-                    and not is_awaitable(value)
+                    and is_plain(value)
                     and (step.is_type_of is None or step.is_type_of(value, None))
                 ):
                     sub = step.sub if step.sub is not None else self._sub_plan(step)
@@ -317,13 +329,13 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
 
     def _plain_items(self, step: _Step, items: list[Any]) -> bool:
         """Whether every item completes as a plain object (or a null where nulls are allowed)."""
-        is_awaitable = self.is_awaitable
+        is_plain = self._is_plain
         is_type_of = step.is_type_of
         for item in items:
             if item is None:
                 if not step.item_nullable:
                     return False
-            elif is_awaitable(item) or (is_type_of is not None and not is_type_of(item, None)):
+            elif not is_plain(item) or (is_type_of is not None and not is_type_of(item, None)):
                 return False
         return True
 
@@ -331,14 +343,21 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
         key = (parent_type, id(grouped_field_set))
         cached = self._plans.get(key)
         if cached is None:
-            plan = _shared_plan(parent_type, grouped_field_set) if self._shared else None
+            shared = self._shared
+            shared_key = _plan_key(parent_type, grouped_field_set) if shared is not None else ()
+            plan = shared.get(shared_key) if shared is not None else None
             if plan is None:
                 plan = [
-                    _step(name, details, self.schema.get_field(parent_type, details[0].node.name.value))
+                    _step(
+                        name,
+                        details,
+                        self.schema.get_field(parent_type, details[0].node.name.value),
+                        resolvers=self._resolvers_plain,
+                    )
                     for name, details in grouped_field_set.items()
                 ]
-                if self._shared:
-                    _share(parent_type, grouped_field_set, plan)
+                if shared is not None:
+                    shared[shared_key] = plan
             cached = self._plans[key] = (grouped_field_set, plan)
         return cached[1]
 
@@ -353,13 +372,31 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
         return step.sub
 
 
-# Plans shared by requests, by object type and the field nodes of the selection. The nodes belong to
-# a parsed document (ParserCache keeps the documents it parsed); a plan's steps hold them, so their
-# ids are not reused while the plan is here. Only operations without directives on their selections
-# share plans: @skip and @include make a selection depend on the variables.
-_SHARED_PLANS: dict[tuple[Any, ...], list[_Step]] = {}
-_SHARED_LIMIT = 4000  # selections; the cache starts again empty when full
-_CONDITIONAL: dict[int, tuple[OperationDefinitionNode, bool]] = {}
+# Plans shared by the requests that send the same operation: per operation, by object type and the
+# field nodes of the selection (a field that @skip leaves out makes another key). The operation is
+# held with its plans, so the ids of its nodes are not reused while they are here; at most as many
+# operations as ParserCache keeps documents (its default, 128), the least recently used leaving
+# first. Operations with a directive on a selection or fragment variables plan per request: the
+# details a plan keeps (defer usage, fragment variables) could differ between requests.
+_OPERATIONS_KEPT = 128
+_OPERATIONS: OrderedDict[int, tuple[OperationDefinitionNode, dict[tuple[Any, ...], list[_Step]] | None]] = (
+    OrderedDict()
+)
+
+
+def _operation_plans(
+    operation: OperationDefinitionNode, fragments: dict[str, FragmentDefinitionNode]
+) -> dict[tuple[Any, ...], list[_Step]] | None:
+    """The plans this operation's requests share, or None when it plans per request."""
+    known = _OPERATIONS.get(id(operation))
+    if known is not None and known[0] is operation:
+        _OPERATIONS.move_to_end(id(operation))
+        return known[1]
+    plans: dict[tuple[Any, ...], list[_Step]] | None = None if _is_conditional(operation, fragments) else {}
+    _OPERATIONS[id(operation)] = (operation, plans)
+    if len(_OPERATIONS) > _OPERATIONS_KEPT:
+        _OPERATIONS.popitem(last=False)
+    return plans
 
 
 def _plan_key(parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet) -> tuple[Any, ...]:
@@ -369,21 +406,8 @@ def _plan_key(parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet
     )
 
 
-def _shared_plan(parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet) -> list[_Step] | None:
-    return _SHARED_PLANS.get(_plan_key(parent_type, grouped_field_set))
-
-
-def _share(parent_type: GraphQLObjectType, grouped_field_set: GroupedFieldSet, plan: list[_Step]) -> None:
-    if len(_SHARED_PLANS) >= _SHARED_LIMIT:
-        _SHARED_PLANS.clear()
-    _SHARED_PLANS[_plan_key(parent_type, grouped_field_set)] = plan
-
-
 def _is_conditional(operation: OperationDefinitionNode, fragments: dict[str, FragmentDefinitionNode]) -> bool:
     """Whether a selection of the operation or its fragments has a directive, or a fragment variables."""
-    known = _CONDITIONAL.get(id(operation))
-    if known is not None and known[0] is operation:
-        return known[1]
     pending: list[SelectionSetNode] = [operation.selection_set]
     pending.extend(fragment.selection_set for fragment in fragments.values())
     conditional = any(fragment.variable_definitions for fragment in fragments.values())
@@ -395,9 +419,6 @@ def _is_conditional(operation: OperationDefinitionNode, fragments: dict[str, Fra
             selection_set = getattr(selection, "selection_set", None)
             if selection_set is not None:
                 pending.append(selection_set)
-    if len(_CONDITIONAL) >= _SHARED_LIMIT:
-        _CONDITIONAL.clear()
-    _CONDITIONAL[id(operation)] = (operation, conditional)  # holding the operation keeps its id
     return conditional
 
 
@@ -424,12 +445,14 @@ async def _gather_items(completed: list[Any], awaitable_indices: list[int]) -> l
     return completed
 
 
-def _step(name: str, details: FieldDetailsList, field_def: GraphQLField | None) -> _Step:
+def _step(name: str, details: FieldDetailsList, field_def: GraphQLField | None, *, resolvers: bool) -> _Step:
     if field_def is None:
         return _Step(_STANDARD, name, details, None)
     if field_def is TypeNameMetaFieldDef:
         return _Step(_TYPENAME, name, details, field_def)
-    read = None if details[0].node.arguments or field_def.args else _plain_read(field_def)
+    # Arguments, and directives (@stream acts on the field's own completion), take the standard path.
+    asks = field_def.args or any(detail.node.arguments or detail.node.directives for detail in details)
+    read = None if asks else _plain_read(field_def, resolvers=resolvers)
     if read is None:
         return _Step(_STANDARD, name, details, field_def)
     step = _Step(_VALUE, name, details, field_def)
@@ -454,7 +477,7 @@ def _step(name: str, details: FieldDetailsList, field_def: GraphQLField | None) 
     return step
 
 
-def _plain_read(field_def: GraphQLField) -> Callable[[Any], Any] | None:
+def _plain_read(field_def: GraphQLField, *, resolvers: bool) -> Callable[[Any], Any] | None:  # noqa: PLR0911
     """How to read a field from its object without a resolve info, if it is a plain one; else None.
 
     A basic field (Strawberry calls the default resolver, `getattr`, with nothing else) reads its
@@ -463,25 +486,30 @@ def _plain_read(field_def: GraphQLField) -> Callable[[Any], Any] | None:
     object, as Strawberry calls it.
     """
     definition = (field_def.extensions or {}).get(GraphQLCoreConverter.DEFINITION_BACKREF)
-    if not isinstance(definition, StrawberryField):
+    if not isinstance(definition, StrawberryField) or definition.extensions:  # permissions are extensions
         return None
-    if getattr(field_def.resolve, "_is_default", False):
+    resolve = field_def.resolve
+    if resolve is not None and resolve.__qualname__.endswith("from_resolver.<locals>._get_basic_result"):
+        # Strawberry resolves it with its default resolver, nothing else (no handler, no extension)
         return attrgetter(definition.python_name) if definition.default_resolver is getattr else None
     resolver = definition.base_resolver
     if (
-        resolver is None
+        not resolvers
+        or resolver is None
         or definition.is_async
-        or definition.extensions
         or definition.arguments
         or resolver.info_parameter is not None
     ):
         return None
+    parameters = [resolver.self_parameter, resolver.root_parameter, resolver.parent_parameter]
+    given = [parameter for parameter in parameters if parameter is not None]
+    if len(given) > 1:
+        return None  # Strawberry passes the object to each; rare enough for the standard path
     if resolver.self_parameter is not None:
         return resolver
-    for parameter in (resolver.root_parameter, resolver.parent_parameter):
-        if parameter is not None:
-            keyword = parameter.name
-            return lambda source: resolver(**{keyword: source})
+    if given:
+        keyword = given[0].name
+        return lambda source: resolver(**{keyword: source})
     return lambda _source: resolver()
 
 

@@ -78,7 +78,9 @@ class Account(Node):
         rows = await loaders.statement_pages_by_account.load((self.account_id, where, page))
         applications = None
         if selects(info, "edges", "node", "application"):
-            keys = [(row.account_id, row.application_id) for row in rows.records if row.application_id]
+            keys = [
+                (row.account_id, row.application_id) for row in rows.records if row.application_id is not None
+            ]
             applications = dict(zip(keys, await loaders.applications_by_id.load_many(keys), strict=True))
         return connection(
             "statement",

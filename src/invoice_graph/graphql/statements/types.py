@@ -1,5 +1,6 @@
 """Monthly statements, their lines and what can be invoiced of them."""
 
+import dataclasses
 from collections.abc import Awaitable, Mapping
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Annotated
@@ -104,7 +105,9 @@ class MonthlyStatement(Node):
     application_id: strawberry.Private[int | None]
     row: strawberry.Private[StatementRecord]
     # The applications of the statement's page, when the page loaded them with itself.
-    applications: strawberry.Private[Mapping[tuple[int, int], ApplicationRecord | None] | None] = None
+    applications: strawberry.Private[Mapping[tuple[int, int], ApplicationRecord | None] | None] = (
+        dataclasses.field(default=None, compare=False, repr=False)
+    )
 
     # The amounts are made when asked for (a partner's view of 600 statements asks for two of six);
     # the planned executor reads such object-only resolvers as cheaply as attributes.
