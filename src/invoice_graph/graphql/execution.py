@@ -505,12 +505,15 @@ def _plain_read(field_def: GraphQLField, *, resolvers: bool) -> Callable[[Any], 
     given = [parameter for parameter in parameters if parameter is not None]
     if len(given) > 1:
         return None  # Strawberry passes the object to each; rare enough for the standard path
+    function = resolver.wrapped_func  # what StrawberryResolver.__call__ calls, bound by then
+    if not callable(function):
+        return None
     if resolver.self_parameter is not None:
-        return resolver
+        return function
     if given:
         keyword = given[0].name
-        return lambda source: resolver(**{keyword: source})
-    return lambda _source: resolver()
+        return lambda source: function(**{keyword: source})
+    return lambda _source: function()
 
 
 def _ignores_info(is_type_of: Callable[..., Any]) -> bool:
