@@ -29,6 +29,7 @@ from graphql import (
     OperationDefinitionNode,
     OperationType,
     TypeNode,
+    get_introspection_query,
     parse,
 )
 from hypothesis import HealthCheck, given, settings
@@ -58,8 +59,10 @@ WORLD = """query World {
 
 
 # What the suite's documents may not show: a selection that depends on the variables (which plans
-# must not share), aliases of one field, fields asked twice, fragments, __typename.
+# must not share), aliases of one field, fields asked twice, fragments, __typename, and what
+# GraphiQL asks first (introspection, whose types are graphql-core's own).
 EXTRA = [
+    get_introspection_query(descriptions=True),
     """query Conditional($skip: Boolean!) { viewer { role account { id name @skip(if: $skip)
       statements(first: 2) { edges { node { ...Figures month @include(if: $skip) } } } } } }
     fragment Figures on MonthlyStatement { __typename id total: totalExpense { amount }
