@@ -9,46 +9,24 @@ once first).
 
 import argparse
 import asyncio
-import gc
-import os
 import statistics
 import time
 
 import httpx
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 
-from bench import dataset, documents
-from bench.preparation import BENCH_DATABASE, CONSOLE_ACCOUNT
-from bench.run import server_env
-from bench.servers import DatabaseServer
-from invoice_graph.app import create_app
-from invoice_graph.config import Settings
-from invoice_graph.db.engine import Database
-from invoice_graph.domain.viewer import Role
+from bench import documents
+from bench.inprocess import QUERIES, prepared_app
 from invoice_graph.graphql.execution import PlannedExecutor
 from invoice_graph.graphql.schema import schema
-from invoice_graph.services.tokens import create_token
 
 EXECUTORS = {"graphql-core": StrawberryGraphQLCoreExecutionContext, "planned": PlannedExecutor}
 
 
 async def measure(requests: int) -> dict[str, dict[str, list[float]]]:
     """CPU milliseconds of each request, per query and executor."""
-    server = DatabaseServer()
-    url = await server.database(BENCH_DATABASE, fresh=False)
-    os.environ.update(server_env(url))
-    database = Database.connect(url, pool_size=4)
-    customer = await create_token(
-        database, role=Role.CUSTOMER, account_number=dataset.account_number(CONSOLE_ACCOUNT), label="bench"
-    )
-    partner = await create_token(database, role=Role.PARTNER, partner_code=dataset.BIG_PARTNER, label="bench")
-    queries = {
-        "console": (documents.CONSOLE, customer.secret),
-        "partner": (documents.PARTNER, partner.secret),
-    }
-    app = create_app(Settings(), database)
-    gc.collect()
-    gc.freeze()  # as the app's lifespan does
+    app, database, tokens = await prepared_app()
+    queries = {name: (QUERIES[name], tokens[name]) for name in QUERIES}
     spent: dict[str, dict[str, list[float]]] = {
         name: {executor: [] for executor in EXECUTORS} for name in queries
     }

@@ -15,6 +15,7 @@ import statistics
 import time
 
 import httpx
+from starlette.applications import Starlette
 
 from bench import dataset, documents
 from bench.preparation import BENCH_DATABASE, CONSOLE_ACCOUNT
@@ -29,22 +30,26 @@ from invoice_graph.services.tokens import create_token
 QUERIES = {"console": documents.CONSOLE, "partner": documents.PARTNER}
 
 
-async def measure(names: list[str], requests: int) -> dict[str, tuple[list[float], float]]:
-    """Milliseconds of each request, and this process's CPU milliseconds a request, per query."""
+async def prepared_app() -> tuple[Starlette, Database, dict[str, str]]:
+    """The app over the seeded benchmark database, and a token for each of QUERIES."""
     server = DatabaseServer()
     url = await server.database(BENCH_DATABASE, fresh=False)
     os.environ.update(server_env(url))
-    settings = Settings()
     database = Database.connect(url, pool_size=4)
     customer = await create_token(
         database, role=Role.CUSTOMER, account_number=dataset.account_number(CONSOLE_ACCOUNT), label="bench"
     )
     partner = await create_token(database, role=Role.PARTNER, partner_code=dataset.BIG_PARTNER, label="bench")
-    tokens = {"console": customer.secret, "partner": partner.secret}
-    app = create_app(settings, database)
+    app = create_app(Settings(), database)
     # As the app's lifespan does once start-up is over (httpx's transport runs no lifespan).
     gc.collect()
     gc.freeze()
+    return app, database, {"console": customer.secret, "partner": partner.secret}
+
+
+async def measure(names: list[str], requests: int) -> dict[str, tuple[list[float], float]]:
+    """Milliseconds of each request, and this process's CPU milliseconds a request, per query."""
+    app, database, tokens = await prepared_app()
     times: dict[str, tuple[list[float], float]] = {}
     try:
         async with httpx.AsyncClient(
