@@ -75,11 +75,16 @@ async def migrated_url(database_url: str) -> str:
 _TABLES = ", ".join(table.name for table in reversed(metadata.sorted_tables))
 
 
+async def empty_database(database: Database) -> None:
+    """Every table emptied, identities restarted."""
+    async with database.transaction() as connection:
+        await connection.exec_driver_sql(f"TRUNCATE {_TABLES} RESTART IDENTITY CASCADE")
+
+
 @pytest.fixture
 async def database(migrated_url: str) -> AsyncIterator[Database]:
     """The run's database, emptied before the test."""
     database = Database.connect(migrated_url, pool_size=5)
-    async with database.transaction() as connection:
-        await connection.exec_driver_sql(f"TRUNCATE {_TABLES} RESTART IDENTITY CASCADE")
+    await empty_database(database)
     yield database
     await database.dispose()

@@ -40,10 +40,10 @@ from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
 from invoice_graph.app import create_app
 from invoice_graph.config import Settings
 from invoice_graph.db.engine import Database
-from invoice_graph.db.tables import metadata
 from invoice_graph.demo import load_demo
 from invoice_graph.graphql.execution import PlannedExecutor
 from invoice_graph.graphql.schema import schema
+from tests.conftest import empty_database
 from tests.graphql.conftest import LINK_SECRET
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -270,12 +270,6 @@ async def test_every_query_document_of_the_suite_answers_the_same_through_both_e
     assert both.compared > 300, both.compared
 
 
-async def _empty(database: Database) -> None:
-    tables = ", ".join(table.name for table in reversed(metadata.sorted_tables))
-    async with database.transaction() as connection:
-        await connection.exec_driver_sql(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
-
-
 SCALARS = {
     "Month": st.sampled_from(["2024-01", "2026-10", "2024-13", ""]).map(nodes.String),
     "Date": st.sampled_from(["2024-01-15", "not a date"]).map(nodes.String),
@@ -288,7 +282,7 @@ def test_generated_queries_answer_the_same_through_both_executors(migrated_url: 
     # hypothesis drives a synchronous test: the app runs on a Runner of its own, as in test_fuzzing.
     with asyncio.Runner() as runner:
         database = Database.connect(migrated_url, pool_size=2)
-        runner.run(_empty(database))
+        runner.run(empty_database(database))
         tokens = list(runner.run(_demo_tokens(database)).values())
         client = httpx.AsyncClient(
             transport=httpx.ASGITransport(app=create_app(_settings(), database)), base_url="http://testserver"

@@ -17,10 +17,10 @@ from hypothesis_graphql import mutations, nodes, queries
 from invoice_graph.app import create_app
 from invoice_graph.config import Settings
 from invoice_graph.db.engine import Database
-from invoice_graph.db.tables import metadata
 from invoice_graph.domain.viewer import Role
 from invoice_graph.graphql.schema import schema
 from invoice_graph.services.tokens import create_token
+from tests.conftest import empty_database
 from tests.factories import line, make_statements
 from tests.factories_applications import add_address, add_title
 
@@ -34,12 +34,10 @@ OPERATIONS = st.one_of(
     queries(schema._schema, custom_scalars=SCALARS, allow_x00=False),
     mutations(schema._schema, custom_scalars=SCALARS, allow_x00=False),
 )
-_TABLES = ", ".join(table.name for table in reversed(metadata.sorted_tables))
 
 
 async def _prepare(database: Database, folder: Path) -> list[str]:
-    async with database.transaction() as connection:
-        await connection.exec_driver_sql(f"TRUNCATE {_TABLES} RESTART IDENTITY CASCADE")
+    await empty_database(database)
     rows = [line(account_number="A-1"), line(account_number="B-1", partner="P-1")]
     await make_statements(database, folder, rows)
     await add_title(database, "A-1")

@@ -32,7 +32,7 @@ from datetime import date, datetime
 from decimal import Decimal
 from enum import Enum
 from operator import attrgetter
-from typing import Any
+from typing import Any, TypeVar
 
 from graphql import (
     FragmentDefinitionNode,
@@ -50,6 +50,7 @@ from graphql import (
     Undefined,
 )
 from graphql.execution.collect_fields import FieldDetails, GroupedFieldSet
+from graphql.execution.executor import to_nodes
 from graphql.pyutils import Path, gather_with_cancel
 from graphql.type.introspection import TypeNameMetaFieldDef
 from strawberry.schema.schema import StrawberryGraphQLCoreExecutionContext
@@ -248,14 +249,14 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
             raise
         if not awaitable_fields:
             return results
-        return _gather_fields(results, awaitable_fields)
+        return _awaited(results, awaitable_fields)
 
     def _complete_read(self, parent_type: GraphQLObjectType, step: _Step, path: Path, value: Any) -> Any:
         """A read value completed by graphql-core, exactly as execute_field completes a resolver's result."""
         field_def: GraphQLField = step.field_def  # type: ignore[assignment]
         return_type = field_def.type
         details = step.details
-        info = self.build_resolve_info(field_def, [detail.node for detail in details], parent_type, path)
+        info = self.build_resolve_info(field_def, to_nodes(details), parent_type, path)
         try:
             if self.is_awaitable(value):
                 return self.complete_awaitable_value(return_type, details, info, path, value, None)
@@ -315,7 +316,7 @@ class PlannedExecutor(StrawberryGraphQLCoreExecutionContext):
             return None
         if not awaitable_indices:
             return completed
-        return self._guarded(_gather_items(completed, awaitable_indices), return_type, details, path)
+        return self._guarded(_awaited(completed, awaitable_indices), return_type, details, path)
 
     async def _guarded(
         self, completed: Awaitable[Any], return_type: GraphQLOutputType, details: FieldDetailsList, path: Path
@@ -422,27 +423,20 @@ def _is_conditional(operation: OperationDefinitionNode, fragments: dict[str, Fra
     return conditional
 
 
-async def _gather_fields(results: dict[str, Any], awaitable_fields: list[str]) -> dict[str, Any]:
-    """The map with its awaitable fields awaited, as graphql-core's execute_fields makes it."""
-    if len(awaitable_fields) == 1:
-        field = awaitable_fields[0]
-        results[field] = await results[field]
-    else:
-        awaited = await gather_with_cancel(*(results[field] for field in awaitable_fields))
-        results.update(zip(awaitable_fields, awaited, strict=True))
-    return results
+C = TypeVar("C", dict[str, Any], list[Any])
 
 
-async def _gather_items(completed: list[Any], awaitable_indices: list[int]) -> list[Any]:
-    """The list with its awaitable items awaited, as graphql-core's complete_iterable_value makes it."""
-    if len(awaitable_indices) == 1:
-        index = awaitable_indices[0]
-        completed[index] = await completed[index]
+async def _awaited(values: C, positions: list[Any]) -> C:
+    """The map or list with the awaitables at these keys or indices awaited, as graphql-core does it
+    (execute_fields, complete_iterable_value): one alone is awaited, several are gathered."""
+    if len(positions) == 1:
+        position = positions[0]
+        values[position] = await values[position]
     else:
-        awaited = await gather_with_cancel(*(completed[index] for index in awaitable_indices))
-        for index, item in zip(awaitable_indices, awaited, strict=True):
-            completed[index] = item
-    return completed
+        awaited = await gather_with_cancel(*(values[position] for position in positions))
+        for position, value in zip(positions, awaited, strict=True):
+            values[position] = value
+    return values
 
 
 def _step(name: str, details: FieldDetailsList, field_def: GraphQLField | None, *, resolvers: bool) -> _Step:
