@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, bindparam, func, or_, select, text, update
+from sqlalchemy import ColumnElement, DateTime, bindparam, func, or_, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from invoice_graph.db.tables import access_tokens, accounts, partners
@@ -27,7 +27,7 @@ class TokenRecord:
     revoked_at: datetime | None
 
 
-def _is_live(now: datetime) -> ColumnElement[bool]:
+def _is_live(now: datetime | ColumnElement[datetime]) -> ColumnElement[bool]:
     """Neither revoked nor expired at `now`."""
     return access_tokens.c.revoked_at.is_(None) & or_(
         access_tokens.c.expires_at.is_(None), access_tokens.c.expires_at > now
@@ -64,13 +64,12 @@ async def insert_token(
 # statement and its cache key each time cost more than running it (bench/RESULTS.md).
 _LIVE_TOKEN = select(access_tokens).where(
     access_tokens.c.token_hash == bindparam("token_hash"),
-    access_tokens.c.revoked_at.is_(None),
-    or_(access_tokens.c.expires_at.is_(None), access_tokens.c.expires_at > bindparam("now")),
+    _is_live(bindparam("now", type_=DateTime(timezone=True))),
 )
 
 
 async def get_live_token(*, connection: AsyncConnection, token_hash: str, now: datetime) -> Any | None:
-    """The token with this hash if it is neither revoked nor expired (as `_is_live` says)."""
+    """The token with this hash if it is neither revoked nor expired."""
     return (await connection.execute(_LIVE_TOKEN, {"token_hash": token_hash, "now": now})).first()
 
 
